@@ -1,0 +1,59 @@
+// The contract between the sidecar (store, report, admin) and the diagnosis.
+import type { Exchange } from '../capture/types.js'
+import type { Confidence, LayerId, Severity } from './meta.js'
+
+/** A layer recognised from the evidence one exchange carries. */
+export interface LayerSighting {
+  id: LayerId
+  confidence: Confidence
+  /** Header names (and non-secret values such as `Via: 1.1 varnish`) that gave it away. */
+  evidence: string[]
+}
+
+/** The verdict of one rule on one exchange. Never holds a credential value. */
+export interface Finding {
+  rule: string
+  severity: Severity
+  header: string | null
+  layer: LayerId | null
+  confidence: Confidence
+  /** Fingerprints and header names, never values. */
+  evidence: string[]
+  summary: string
+  remediation: string
+}
+
+/** Findings grouped by rule + header + layer + route, as `GET /report` shows them. */
+export interface FindingGroup {
+  rule: string
+  severity: Severity
+  header: string | null
+  layer: LayerId | null
+  confidence: Confidence
+  route: string
+  count: number
+  firstSeen: string
+  lastSeen: string
+  summary: string
+  remediation: string
+  /** Ids of a few exchanges that produced it (most recent last, bounded). */
+  examples: string[]
+}
+
+export interface LayerReport {
+  id: LayerId
+  confidence: Confidence
+  evidence: string[]
+  exchanges: number
+}
+
+export interface DiagnosisSnapshot {
+  layers: LayerReport[]
+  findings: FindingGroup[]
+}
+
+/** What the sidecar calls after each response has gone; must never throw. */
+export interface Diagnoser {
+  observe: (exchange: Exchange) => Finding[]
+  snapshot: () => DiagnosisSnapshot
+}
