@@ -1,0 +1,93 @@
+// Assemble an Exchange from what the hot path noted. Runs after the response has gone.
+import type { Hasher } from './fingerprint.js'
+import { connectionNominated, pairsFromObject, requestContext, seenHeaders, type RawPairs } from './request.js'
+import { summarizeResponse, type HeaderBag } from './response.js'
+import { routeOf } from '../store/routes.js'
+import type { Exchange, Fingerprint } from './types.js'
+
+export interface ExchangeInput {
+  id: string
+  startedAt: number
+  durationMs: number
+  method: string
+  /** The request target as it arrived (path and query). */
+  url: string
+  httpVersion: string
+  rawHeaders: string[]
+  arrivedPairs: RawPairs
+  /** Header object sent upstream, or null when nothing was sent. */
+  forwarded: Record<string, unknown> | null
+  status: number
+  /** Upstream response headers; null when hopwatch answered itself. */
+  upstreamHeaders: HeaderBag | null
+  clientStatus: number
+  error: { code: string; message: string } | null
+  aborted: boolean
+  websocket: boolean
+}
+
+const MAX_PATH = 2048
+const MAX_QUERY_KEYS = 50
+
+function splitUrl (url: string): { path: string; queryKeys: string[] } {
+  const q = url.indexOf('?')
+  const path = (q < 0 ? url : url.slice(0, q)).slice(0, MAX_PATH)
+  if (q < 0) return { path, queryKeys: [] }
+  const keys: string[] = []
+  for (const part of url.slice(q + 1).split('&')) {
+    if (part === '' || keys.length >= MAX_QUERY_KEYS) continue
+    const eq = part.indexOf('=')
+    const raw = eq < 0 ? part : part.slice(0, eq)
+    let key = raw
+    try { key = decodeURIComponent(raw.replace(/\+/g, ' ')) } catch { /* keep it raw */ }
+    keys.push(key.slice(0, 100))
+  }
+  return { path, queryKeys: keys }
+}
+
+const DROP_NOMINATED = "nominated in the client's Connection header, so it is hop-by-hop (RFC 9110 7.6.1) and the proxy layer removed it"
+const DROP_OTHER = "removed by hopwatch's proxy layer before the upstream request"
+
+export function buildExchange (input: ExchangeInput, credentialNames: ReadonlySet<string>, hash: Hasher): Exchange {
+  // Equal values are hashed once for both stages.
+  const cache = new Map<string, Fingerprint>()
+  const arrived = seenHeaders(input.arrivedPairs, hash, cache)
+  const forwarded = input.forwarded === null
+    ? null
+    : seenHeaders(pairsFromObject(input.forwarded, credentialNames), hash, cache)
+  const { headerNames, context } = requestContext(input.rawHeaders)
+  const droppedHere: string[] = []
+  const dropReasons: Record<string, string> = {}
+  if (forwarded !== null) {
+    const left = new Set(forwarded.map((h) => h.key))
+    const nominated = new Set(connectionNominated(context.connection))
+    for (const h of arrived) {
+      if (left.has(h.key)) continue
+      droppedHere.push(h.key)
+      dropReasons[h.key] = nominated.has(h.key) ? DROP_NOMINATED : DROP_OTHER
+    }
+  }
+  const { path, queryKeys } = splitUrl(input.url)
+  const source = input.upstreamHeaders === null ? 'hopwatch' : 'upstream'
+  return {
+    id: input.id,
+    startedAt: input.startedAt,
+    durationMs: input.durationMs,
+    method: input.method,
+    path,
+    queryKeys,
+    route: routeOf(path),
+    httpVersion: input.httpVersion,
+    websocket: input.websocket,
+    headerNames,
+    context,
+    arrived,
+    forwarded,
+    droppedHere,
+    dropReasons,
+    response: summarizeResponse(input.status, input.upstreamHeaders ?? {}, source),
+    clientStatus: input.clientStatus,
+    error: input.error,
+    aborted: input.aborted
+  }
+}

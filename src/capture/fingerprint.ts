@@ -1,0 +1,90 @@
+// Fingerprints: what hopwatch keeps of a credential instead of its value.
+import { createHmac, randomBytes } from 'node:crypto'
+import { SCHEMED_HEADERS } from './credential-names.js'
+import { decodeJwt } from './jwt.js'
+import type { CookieFingerprint, Fingerprint, ValueShape } from './types.js'
+
+/** Hex characters of the HMAC kept: 64 bits, enough to tell tokens apart, useless to reverse. */
+const HASH_CHARS = 16
+/** A Cookie header with thousands of cookies keeps the first ones only (the count stays exact). */
+const MAX_COOKIES = 100
+const SCHEME = /^[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*$/
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
+
+export type Hasher = (value: string) => string
+
+/** A keyed hash function; a random key per process unless one is configured. */
+export function createHasher (key: string | null): Hasher {
+  const secret = key ?? randomBytes(32)
+  return (value) => createHmac('sha256', secret).update(value).digest('hex').slice(0, HASH_CHARS)
+}
+
+export function shapeOf (value: string): ValueShape {
+  return {
+    doubleSpace: value.includes('  '),
+    leadingOrTrailingSpace: value !== value.trim(),
+    quoted: value.includes('"'),
+    // eslint-disable-next-line no-control-regex
+    controlChars: /[\x00-\x08\x0a-\x1f\x7f]/.test(value),
+    emptyToken: false
+  }
+}
+
+function basicOf (token: string, hash: Hasher): Fingerprint['basic'] {
+  if (!BASE64.test(token) || token.length % 4 !== 0) return { userHash: null, valid: false }
+  const decoded = Buffer.from(token, 'base64').toString('utf8')
+  const colon = decoded.indexOf(':')
+  if (colon < 0) return { userHash: null, valid: false }
+  return { userHash: hash(decoded.slice(0, colon)), valid: true }
+}
+
+export function cookiesOf (value: string, hash: Hasher): CookieFingerprint[] {
+  const out: CookieFingerprint[] = []
+  let start = 0
+  while (start < value.length && out.length < MAX_COOKIES) {
+    let end = value.indexOf(';', start)
+    if (end < 0) end = value.length
+    const pair = value.slice(start, end)
+    const eq = pair.indexOf('=')
+    const name = (eq < 0 ? pair : pair.slice(0, eq)).trim()
+    const cookieValue = eq < 0 ? '' : pair.slice(eq + 1).trim()
+    if (name !== '') out.push({ name, hash: hash(cookieValue), length: cookieValue.length })
+    start = end + 1
+  }
+  return out
+}
+
+/** Fingerprint one header line of credential header `key` (lower case). Never throws. */
+export function fingerprint (key: string, value: string, hash: Hasher): Fingerprint {
+  const fp: Fingerprint = {
+    scheme: null,
+    length: Buffer.byteLength(value),
+    hash: hash(value),
+    shape: shapeOf(value)
+  }
+  if (key === 'cookie') {
+    fp.cookies = cookiesOf(value, hash)
+    return fp
+  }
+  let token = value.trim()
+  if (SCHEMED_HEADERS.has(key)) {
+    const space = token.indexOf(' ')
+    const first = space < 0 ? token : token.slice(0, space)
+    // A lone token with no space is a scheme without credentials only if it names a known scheme.
+    if (space > 0 && SCHEME.test(first)) {
+      fp.scheme = first
+      token = token.slice(space + 1).trim()
+    } else if (space < 0 && /^(bearer|basic|digest|negotiate|ntlm|hoba|mutual|aws4-hmac-sha256)$/i.test(first)) {
+      fp.scheme = first
+      token = ''
+    }
+    fp.shape.emptyToken = fp.scheme !== null && token === ''
+    if (fp.scheme !== null && fp.scheme.toLowerCase() === 'basic' && token !== '') {
+      fp.basic = basicOf(token, hash)
+      return fp
+    }
+  }
+  const jwt = decodeJwt(token, hash)
+  if (jwt !== null) fp.jwt = jwt
+  return fp
+}

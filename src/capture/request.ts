@@ -1,0 +1,113 @@
+// From raw header pairs to what an Exchange keeps of a request: credential headers as
+// fingerprints (duplicates and raw casing kept), header names, and the non-secret context.
+import { isPortableHeaderName } from './credential-names.js'
+import { fingerprint, type Hasher } from './fingerprint.js'
+import type { Fingerprint, SeenHeader } from './types.js'
+
+/** Non-secret request headers whose values tell which layers a request came through. */
+const CONTEXT_HEADERS = new Set([
+  'via', 'forwarded', 'connection', 'host', 'cdn-loop', 'cf-ray', 'cf-connecting-ip', 'cf-visitor',
+  'cf-ipcountry', 'cf-worker', 'x-amz-cf-id', 'x-amzn-trace-id', 'x-amzn-apigateway-api-id',
+  'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port',
+  'x-forwarded-server', 'x-forwarded-prefix', 'x-forwarded-scheme', 'x-original-forwarded-for',
+  'x-real-ip', 'x-request-id', 'x-request-start', 'x-scheme', 'x-varnish', 'x-b3-traceid',
+  'x-b3-spanid', 'x-b3-sampled', 'traceparent', 'x-cloud-trace-context', 'true-client-ip',
+  'x-client-ip', 'user-agent'
+])
+const CONTEXT_PREFIXES = ['x-envoy-', 'x-forwarded-']
+const MAX_CONTEXT_VALUE = 256
+const MAX_CONTEXT_VALUES = 4
+const MAX_HEADER_NAMES = 200
+
+function isContextHeader (key: string): boolean {
+  if (CONTEXT_HEADERS.has(key)) return true
+  for (const prefix of CONTEXT_PREFIXES) if (key.startsWith(prefix)) return true
+  return false
+}
+
+/** The hot-path copy: credential header pairs as they arrived, nothing computed yet. */
+export type RawPairs = string[]
+
+export function copyCredentialPairs (rawHeaders: string[], names: ReadonlySet<string>): RawPairs {
+  const out: RawPairs = []
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] as string
+    if (names.has(name.toLowerCase())) out.push(name, rawHeaders[i + 1] as string)
+  }
+  return out
+}
+
+/**
+ * Group flat name/value pairs into SeenHeaders, fingerprinting each line. `cache` lets two
+ * stages of one exchange (arrived, forwarded) hash an unchanged value once; it lives only as
+ * long as that call.
+ */
+export function seenHeaders (pairs: RawPairs, hash: Hasher, cache?: Map<string, Fingerprint>): SeenHeader[] {
+  const byKey = new Map<string, SeenHeader>()
+  for (let i = 0; i < pairs.length; i += 2) {
+    const name = pairs[i] as string
+    const key = name.toLowerCase()
+    let seen = byKey.get(key)
+    if (seen === undefined) {
+      seen = { key, name, lines: 0, validName: isPortableHeaderName(name), values: [] }
+      byKey.set(key, seen)
+    }
+    seen.lines++
+    const value = pairs[i + 1] as string
+    const cacheKey = `${key}\n${value}`
+    let fp = cache?.get(cacheKey)
+    if (fp === undefined) {
+      fp = fingerprint(key, value, hash)
+      cache?.set(cacheKey, fp)
+    }
+    seen.values.push(fp)
+  }
+  return [...byKey.values()]
+}
+
+/** Credential pairs of a header object as undici will send it (lower-case names, arrays for repeats). */
+export function pairsFromObject (headers: Record<string, unknown>, names: ReadonlySet<string>): RawPairs {
+  const out: RawPairs = []
+  for (const key of Object.keys(headers)) {
+    if (!names.has(key.toLowerCase())) continue
+    const value = headers[key]
+    if (Array.isArray(value)) {
+      for (const v of value) out.push(key, String(v))
+    } else if (value !== undefined && value !== null) {
+      out.push(key, String(value))
+    }
+  }
+  return out
+}
+
+export interface RequestContext {
+  headerNames: string[]
+  context: Record<string, string[]>
+}
+
+export function requestContext (rawHeaders: string[]): RequestContext {
+  const headerNames: string[] = []
+  const context: Record<string, string[]> = {}
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] as string
+    if (headerNames.length < MAX_HEADER_NAMES) headerNames.push(name)
+    const key = name.toLowerCase()
+    if (!isContextHeader(key)) continue
+    const list = context[key] ?? (context[key] = [])
+    if (list.length < MAX_CONTEXT_VALUES) list.push((rawHeaders[i + 1] as string).slice(0, MAX_CONTEXT_VALUE))
+  }
+  return { headerNames, context }
+}
+
+/** Names nominated in a Connection header value (`close, Authorization` -> ['authorization']). */
+export function connectionNominated (values: string[] | undefined): string[] {
+  if (values === undefined) return []
+  const out: string[] = []
+  for (const value of values) {
+    for (const token of value.split(',')) {
+      const name = token.trim().toLowerCase()
+      if (name !== '' && name !== 'close' && name !== 'keep-alive' && name !== 'upgrade') out.push(name)
+    }
+  }
+  return out
+}

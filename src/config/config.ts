@@ -1,0 +1,166 @@
+// One validated Config for `hopwatch serve`, from flags and HOPWATCH_* env vars.
+// Flags win over env vars; every bad value is one plain sentence naming the flag.
+import { parseArgs } from 'node:util'
+import { isIP } from 'node:net'
+import {
+  DEFAULT_ADMIN, DEFAULT_LISTEN, DEFAULT_LOG_LEVEL, DEFAULT_MAX_EXCHANGES,
+  DEFAULT_UPSTREAM_CONNECTIONS, DEFAULT_UPSTREAM_TIMEOUT_MS, LOG_LEVELS, type LogLevel
+} from './defaults.js'
+
+export interface HostPort { host: string; port: number }
+
+export interface Config {
+  upstream: URL
+  listen: HostPort
+  admin: HostPort
+  adminToken: string | null
+  credentialHeaders: string[]
+  maxExchanges: number
+  fingerprintKey: string | null
+  logLevel: LogLevel
+  upstreamTimeoutMs: number
+  upstreamConnections: number
+  expectIssuers: string[]
+  expectAudiences: string[]
+  probeSecret: string | null
+}
+
+export class ConfigError extends Error {
+  readonly code = 'HOPWATCH_BAD_CONFIG'
+}
+
+interface FlagSpec { env: string; multiple?: boolean; help: string }
+
+/** The flags of `serve`, each with its env var. Order is the order of `--help`. */
+export const SERVE_FLAGS: Record<string, FlagSpec> = {
+  upstream: { env: 'HOPWATCH_UPSTREAM', help: 'URL of the app to forward to (required), e.g. http://127.0.0.1:3000' },
+  listen: { env: 'HOPWATCH_LISTEN', help: `traffic listener HOST:PORT (default ${DEFAULT_LISTEN})` },
+  admin: { env: 'HOPWATCH_ADMIN', help: `admin listener HOST:PORT for /report, /healthz (default ${DEFAULT_ADMIN})` },
+  'admin-token': { env: 'HOPWATCH_ADMIN_TOKEN', help: 'bearer token every admin route requires; needed when --admin is not loopback' },
+  'credential-header': { env: 'HOPWATCH_CREDENTIAL_HEADER', multiple: true, help: 'extra credential header name (repeatable; env: comma list)' },
+  'max-exchanges': { env: 'HOPWATCH_MAX_EXCHANGES', help: `exchanges kept in memory, oldest forgotten first (default ${DEFAULT_MAX_EXCHANGES})` },
+  'fingerprint-key': { env: 'HOPWATCH_FINGERPRINT_KEY', help: 'HMAC key for fingerprints; set the same on every replica so equal tokens compare equal (default: random per process)' },
+  'log-level': { env: 'HOPWATCH_LOG_LEVEL', help: `${LOG_LEVELS.join('|')} (default ${DEFAULT_LOG_LEVEL})` },
+  'upstream-timeout': { env: 'HOPWATCH_UPSTREAM_TIMEOUT', help: `ms to wait for the upstream's response headers before 504 (default ${DEFAULT_UPSTREAM_TIMEOUT_MS})` },
+  'upstream-connections': { env: 'HOPWATCH_UPSTREAM_CONNECTIONS', help: `keep-alive connections to the upstream (default ${DEFAULT_UPSTREAM_CONNECTIONS})` },
+  'expect-issuer': { env: 'HOPWATCH_EXPECT_ISSUER', multiple: true, help: 'JWT iss this environment accepts (repeatable; env: comma list)' },
+  'expect-audience': { env: 'HOPWATCH_EXPECT_AUDIENCE', multiple: true, help: 'JWT aud this environment accepts (repeatable; env: comma list)' },
+  'probe-secret': { env: 'HOPWATCH_PROBE_SECRET', help: 'answer signed `hopwatch probe` canaries with this secret (default: off)' }
+}
+
+type Raw = Record<string, string | string[] | undefined>
+
+function readRaw (argv: string[], env: NodeJS.ProcessEnv): Raw {
+  const options: Record<string, { type: 'string'; multiple?: boolean }> = {}
+  for (const [name, spec] of Object.entries(SERVE_FLAGS)) {
+    options[name] = spec.multiple === true ? { type: 'string', multiple: true } : { type: 'string' }
+  }
+  let values: Raw
+  try {
+    values = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as Raw
+  } catch (err) {
+    throw new ConfigError(usageSentence(err))
+  }
+  for (const [name, spec] of Object.entries(SERVE_FLAGS)) {
+    const fromEnv = env[spec.env]
+    if (values[name] !== undefined || fromEnv === undefined || fromEnv === '') continue
+    values[name] = spec.multiple === true ? fromEnv.split(',').map((s) => s.trim()).filter(Boolean) : fromEnv
+  }
+  return values
+}
+
+function usageSentence (err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err)
+  const unknown = /Unknown option '([^']+)'/.exec(message)
+  if (unknown) return `Unknown flag ${unknown[1]}: run \`hopwatch serve --help\` for the flags it takes.`
+  const missing = /Option '(--[^ ']+)[^']*' argument missing/.exec(message)
+  if (missing) return `Flag ${missing[1]} needs a value, e.g. ${missing[1]}=VALUE.`
+  if (/positional/.test(message)) return 'hopwatch serve takes flags only: pass the upstream as --upstream URL.'
+  return `Bad flags: ${message}`
+}
+
+export function parseHostPort (flag: string, value: string): HostPort {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(value)
+  const host = match ? (match[1] ?? match[2] ?? '') : ''
+  const port = match ? Number(match[3]) : NaN
+  if (!match || host === '' || !(port >= 0 && port <= 65535)) {
+    throw new ConfigError(`--${flag} must be HOST:PORT with a port from 0 to 65535 (got "${value}"), e.g. --${flag} 127.0.0.1:9090.`)
+  }
+  return { host, port }
+}
+
+export function isLoopback (host: string): boolean {
+  if (host === 'localhost' || host === '::1') return true
+  return isIP(host) === 4 && host.startsWith('127.')
+}
+
+function parseUpstream (value: string | undefined): URL {
+  if (value === undefined || value === '') {
+    throw new ConfigError('--upstream is required: give the URL of the app to forward to, e.g. --upstream http://127.0.0.1:3000 (or HOPWATCH_UPSTREAM).')
+  }
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    // The value is not echoed: a mistyped URL may still carry a password.
+    throw new ConfigError('--upstream is not a valid absolute URL: give one like --upstream http://127.0.0.1:3000.')
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`--upstream must use http:// or https:// (got "${url.protocol}"), e.g. --upstream http://127.0.0.1:3000.`)
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new ConfigError('--upstream must not carry user:password: hopwatch forwards the credentials clients send.')
+  }
+  return url
+}
+
+function positiveInt (flag: string, value: string | undefined, fallback: number, min = 1): number {
+  if (value === undefined) return fallback
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < min) {
+    throw new ConfigError(`--${flag} must be a whole number of at least ${min} (got "${value}").`)
+  }
+  return n
+}
+
+function headerNames (flag: string, values: string[]): string[] {
+  for (const name of values) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+      throw new ConfigError(`--${flag} must be a header name such as X-Session-Token (got "${name}").`)
+    }
+  }
+  return values
+}
+
+const str = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[v.length - 1] : v)
+const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v])
+
+/** Build the one Config of `serve`. Throws ConfigError with a sentence for the user. */
+export function loadServeConfig (argv: string[], env: NodeJS.ProcessEnv): Config {
+  const raw = readRaw(argv, env)
+  const logLevel = str(raw['log-level']) ?? DEFAULT_LOG_LEVEL
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}").`)
+  }
+  const admin = parseHostPort('admin', str(raw.admin) ?? DEFAULT_ADMIN)
+  const adminToken = str(raw['admin-token']) ?? null
+  if (!isLoopback(admin.host) && (adminToken === null || adminToken === '')) {
+    throw new ConfigError(`--admin ${admin.host} is not a loopback address, so the report would be open to the network: set --admin-token (or HOPWATCH_ADMIN_TOKEN), or bind --admin to 127.0.0.1.`)
+  }
+  const listen = parseHostPort('listen', str(raw.listen) ?? DEFAULT_LISTEN)
+  return {
+    upstream: parseUpstream(str(raw.upstream)),
+    listen,
+    admin,
+    adminToken,
+    credentialHeaders: headerNames('credential-header', list(raw['credential-header'])),
+    maxExchanges: positiveInt('max-exchanges', str(raw['max-exchanges']), DEFAULT_MAX_EXCHANGES),
+    fingerprintKey: str(raw['fingerprint-key']) ?? null,
+    logLevel: logLevel as LogLevel,
+    upstreamTimeoutMs: positiveInt('upstream-timeout', str(raw['upstream-timeout']), DEFAULT_UPSTREAM_TIMEOUT_MS),
+    upstreamConnections: positiveInt('upstream-connections', str(raw['upstream-connections']), DEFAULT_UPSTREAM_CONNECTIONS),
+    expectIssuers: list(raw['expect-issuer']),
+    expectAudiences: list(raw['expect-audience']),
+    probeSecret: str(raw['probe-secret']) ?? null
+  }
+}

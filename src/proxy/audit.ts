@@ -1,0 +1,106 @@
+// The Auditor runs everything that is not forwarding, after the response has gone:
+// fingerprints, store, diagnosis, metrics, the log line. It never throws into the traffic.
+import { randomBytes } from 'node:crypto'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { Logger } from 'pino'
+import { buildExchange, type ExchangeInput } from '../capture/exchange.js'
+import { copyCredentialPairs } from '../capture/request.js'
+import type { Hasher } from '../capture/fingerprint.js'
+import type { Exchange } from '../capture/types.js'
+import type { Diagnoser, Finding } from '../diagnose/types.js'
+import type { ExchangeStore } from '../store/store.js'
+import { exchangeLogLine } from './log-line.js'
+
+export interface ExchangeObserver { observe: (exchange: Exchange, findings: Finding[]) => void }
+
+export interface AuditorOptions {
+  credentialNames: Set<string>
+  hash: Hasher
+  store: ExchangeStore
+  logger: Logger
+  diagnoser?: Diagnoser
+  observers?: ExchangeObserver[]
+}
+
+export class Auditor {
+  readonly credentialNames: Set<string>
+  /** Times audit code threw; the traffic went on each time. */
+  failures = 0
+  private seq = 0
+  private readonly boot = randomBytes(3).toString('hex')
+
+  constructor (private readonly options: AuditorOptions) {
+    this.credentialNames = options.credentialNames
+  }
+
+  /** Run audit code; on a throw, count it, log it and carry on with `fallback`. */
+  safely<T> (fn: () => T, fallback: T): T {
+    try {
+      return fn()
+    } catch (err) {
+      this.failures++
+      this.options.logger.error({ err: { type: (err as Error)?.name, code: (err as { code?: unknown })?.code } }, 'audit code failed; traffic not affected')
+      return fallback
+    }
+  }
+
+  nextId (): string {
+    return `${this.boot}-${(++this.seq).toString(36)}`
+  }
+
+  afterResponse (request: FastifyRequest, reply: FastifyReply): void {
+    this.safely(() => {
+      const pending = request.hw
+      const durationMs = reply.elapsedTime
+      this.record({
+        id: this.nextId(),
+        startedAt: Date.now() - durationMs,
+        durationMs,
+        method: request.raw.method ?? request.method,
+        url: request.raw.url ?? request.url,
+        httpVersion: request.raw.httpVersion,
+        rawHeaders: request.raw.rawHeaders,
+        arrivedPairs: pending?.arrivedPairs ?? copyCredentialPairs(request.raw.rawHeaders, this.credentialNames),
+        forwarded: pending?.forwarded ?? null,
+        status: reply.statusCode,
+        upstreamHeaders: pending?.upstreamHeaders ?? null,
+        clientStatus: reply.statusCode,
+        error: pending?.error ?? null,
+        aborted: !reply.raw.writableFinished,
+        websocket: false
+      })
+    }, undefined)
+  }
+
+  /** A websocket upgrade: recorded when its headers leave for the upstream. */
+  afterUpgrade (request: FastifyRequest): void {
+    const pending = request.hw
+    if (pending === null) return
+    this.record({
+      id: this.nextId(),
+      startedAt: Date.now(),
+      durationMs: 0,
+      method: request.raw.method ?? 'GET',
+      url: request.raw.url ?? request.url,
+      httpVersion: request.raw.httpVersion,
+      rawHeaders: request.raw.rawHeaders,
+      arrivedPairs: pending.arrivedPairs,
+      forwarded: pending.forwarded,
+      status: 101,
+      upstreamHeaders: null,
+      clientStatus: 101,
+      error: null,
+      aborted: false,
+      websocket: true
+    })
+  }
+
+  record (input: ExchangeInput): Exchange {
+    const exchange = buildExchange(input, this.credentialNames, this.options.hash)
+    this.options.store.add(exchange)
+    const findings = this.options.diagnoser?.observe(exchange) ?? []
+    for (const observer of this.options.observers ?? []) this.safely(() => observer.observe(exchange, findings), undefined)
+    this.options.logger.info(exchangeLogLine(exchange, findings), 'exchange')
+    return exchange
+  }
+}

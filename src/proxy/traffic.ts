@@ -1,0 +1,155 @@
+// The traffic listener: forwards everything to the upstream with @fastify/http-proxy and
+// notes, on the way, only references: the credential pairs that arrived, the header object
+// that left, the upstream's response headers. Everything else happens after the response.
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
+import httpProxy from '@fastify/http-proxy'
+import type { IncomingHttpHeaders } from 'node:http'
+import type { Config } from '../config/config.js'
+import { copyCredentialPairs, type RawPairs } from '../capture/request.js'
+import type { HeaderBag } from '../capture/response.js'
+import { upstreamFailure } from './errors.js'
+import type { Auditor } from './audit.js'
+
+/** What the hot path notes for one request; read after the response by the Auditor. */
+export interface Pending {
+  arrivedPairs: RawPairs
+  /** The header object handed to undici for the upstream request. */
+  forwarded: Record<string, unknown> | null
+  upstreamHeaders: HeaderBag | null
+  error: { code: string; message: string } | null
+  websocket: boolean
+}
+
+declare module 'fastify' {
+  interface FastifyRequest { hw: Pending | null }
+}
+
+/** Methods beyond fastify's defaults that apps behind a sidecar use (WebDAV, CalDAV). */
+const EXTRA_METHODS = ['PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK', 'UNLOCK', 'SEARCH', 'REPORT', 'MKCALENDAR', 'LINK', 'UNLINK']
+const BODY_METHODS = new Set(['PROPFIND', 'PROPPATCH', 'MKCOL', 'LOCK', 'SEARCH', 'REPORT', 'MKCALENDAR'])
+const METHODS = ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT', 'OPTIONS', 'TRACE', 'QUERY', ...EXTRA_METHODS]
+/** Request headers a websocket client library sets itself for the upstream handshake. */
+const WS_OWN_HEADERS = new Set(['connection', 'upgrade', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-extensions', 'sec-websocket-protocol', 'host', 'content-length', 'transfer-encoding', 'keep-alive'])
+/** hopwatch forwards request headers up to this size; Node's default (16 KiB) would refuse big JWTs first. */
+export const MAX_HEADER_BYTES = 64 * 1024
+
+export interface TrafficOptions {
+  config: Config
+  auditor: Auditor
+  /** Answers a request itself (e.g. a signed probe canary) instead of forwarding it. */
+  answer?: (req: FastifyRequest) => { status: number; body: unknown } | null
+}
+
+function newPending (request: FastifyRequest, names: ReadonlySet<string>): Pending {
+  const pending: Pending = {
+    arrivedPairs: copyCredentialPairs(request.raw.rawHeaders, names),
+    forwarded: null,
+    upstreamHeaders: null,
+    error: null,
+    websocket: false
+  }
+  request.hw = pending
+  return pending
+}
+
+/**
+ * Node keeps one value of a duplicated Authorization line and joins others; put every line
+ * back so the upstream sees what it would see without hopwatch.
+ */
+function restoreDuplicates (headers: Record<string, unknown>, pairs: RawPairs): void {
+  if (pairs.length <= 2) return
+  const lines = new Map<string, string[]>()
+  for (let i = 0; i < pairs.length; i += 2) {
+    const key = (pairs[i] as string).toLowerCase()
+    const list = lines.get(key)
+    if (list === undefined) lines.set(key, [pairs[i + 1] as string])
+    else list.push(pairs[i + 1] as string)
+  }
+  for (const [key, values] of lines) {
+    if (values.length > 1 && key in headers) headers[key] = values
+  }
+}
+
+export async function createTrafficApp (options: TrafficOptions): Promise<FastifyInstance> {
+  const { config, auditor } = options
+  const names = auditor.credentialNames
+  const app = Fastify({
+    logger: false,
+    requestIdHeader: false,
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    routerOptions: { querystringParser: () => ({}), maxParamLength: 8192 }
+  })
+  for (const method of EXTRA_METHODS) app.addHttpMethod(method, { hasBody: BODY_METHODS.has(method) })
+  app.decorateRequest('hw', null)
+
+  if (options.answer !== undefined) {
+    const answer = options.answer
+    app.addHook('onRequest', async (request, reply) => {
+      const own = auditor.safely(() => answer(request), null)
+      if (own !== null) {
+        newPending(request, names)
+        return reply.code(own.status).header('cache-control', 'no-store').send(own.body)
+      }
+    })
+  }
+
+  app.addHook('onResponse', async (request, reply) => { auditor.afterResponse(request, reply) })
+
+  // Websocket upgrades: forward the client's headers (the library's default keeps only Cookie).
+  const wsHeaders = (_headers: unknown, request: FastifyRequest): Record<string, unknown> => {
+    const forwarded: Record<string, unknown> = {}
+    const incoming: IncomingHttpHeaders = request.headers
+    for (const [key, value] of Object.entries(incoming)) {
+      if (!WS_OWN_HEADERS.has(key) && value !== undefined) forwarded[key] = value
+    }
+    if (incoming.host !== undefined) forwarded.host = incoming.host
+    auditor.safely(() => {
+      const pending = newPending(request, names)
+      restoreDuplicates(forwarded, pending.arrivedPairs)
+      pending.forwarded = forwarded
+      pending.websocket = true
+      auditor.afterUpgrade(request)
+    }, undefined)
+    return forwarded
+  }
+
+  await app.register(httpProxy, {
+    upstream: config.upstream.origin + config.upstream.pathname.replace(/\/$/, ''),
+    httpMethods: METHODS,
+    websocket: true,
+    internalRewriteLocationHeader: false,
+    // The query string goes upstream byte for byte, not re-encoded by a parse/stringify round trip.
+    preRewrite: (url: string) => { const q = url.indexOf('?'); return q < 0 ? url : url.slice(0, q) },
+    undici: {
+      connections: config.upstreamConnections,
+      pipelining: 1,
+      headersTimeout: config.upstreamTimeoutMs,
+      bodyTimeout: config.upstreamTimeoutMs,
+      maxHeaderSize: MAX_HEADER_BYTES
+    },
+    replyOptions: {
+      queryString: (_search: string | undefined, reqUrl: string) => { const q = reqUrl.indexOf('?'); return q < 0 ? '' : reqUrl.slice(q + 1) },
+      rewriteRequestHeaders: (request, headers) => {
+        const pending = auditor.safely(() => newPending(request as FastifyRequest, names), null)
+        if (request.headers.host !== undefined) headers.host = request.headers.host
+        if (pending !== null) {
+          auditor.safely(() => restoreDuplicates(headers as Record<string, unknown>, pending.arrivedPairs), undefined)
+          pending.forwarded = headers
+        }
+        return headers
+      },
+      rewriteHeaders: (headers, request) => {
+        if (request?.hw != null) request.hw.upstreamHeaders = headers as HeaderBag
+        return headers
+      },
+      onError: (reply, { error }) => {
+        const failure = upstreamFailure(error, config.upstreamTimeoutMs)
+        if (reply.request.hw !== null) reply.request.hw.error = { code: failure.code, message: failure.message }
+        reply.code(failure.status).header('content-type', 'application/json; charset=utf-8').send(failure.body)
+      }
+    },
+    // @fastify/http-proxy reads rewriteRequestHeaders from wsClientOptions; its types (ws ClientOptions) omit it.
+    wsClientOptions: { rewriteRequestHeaders: wsHeaders } as object
+  })
+  return app
+}

@@ -1,0 +1,47 @@
+// The report: one JSON model (scripts read it: keep these names), built from the store.
+import type { DiagnosisSnapshot, FindingGroup, LayerReport } from '../diagnose/types.js'
+import type { ExchangeStore } from '../store/store.js'
+import { SEVERITY_ORDER } from '../diagnose/meta.js'
+
+export interface HeaderRow { name: string; arrived: number; forwarded: number; droppedHere: number; onUnauthorized: number }
+export interface RouteRow { method: string; route: string; exchanges: number; unauthorized: number; withCredentials: number }
+
+export interface Report {
+  generatedAt: string
+  since: string
+  totals: { exchanges: number; withCredentials: number; evicted: number; stored: number; auditFailures: number }
+  headers: HeaderRow[]
+  statuses: Record<string, number>
+  routes: RouteRow[]
+  layers: LayerReport[]
+  findings: FindingGroup[]
+}
+
+export function buildReport (store: ExchangeStore, diagnosis: DiagnosisSnapshot | null, auditFailures: number): Report {
+  const headers = [...store.headers.entries()]
+    .map(([name, c]) => ({ name, ...c }))
+    .sort((a, b) => b.arrived - a.arrived || a.name.localeCompare(b.name))
+  const statuses: Record<string, number> = {}
+  for (const [code, n] of [...store.statuses.entries()].sort((a, b) => a[0] - b[0])) statuses[String(code)] = n
+  const routes = [...store.routes.values()]
+    .map((r) => ({ ...r }))
+    .sort((a, b) => b.exchanges - a.exchanges || a.route.localeCompare(b.route))
+  const findings = [...(diagnosis?.findings ?? [])]
+    .sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.count - a.count)
+  return {
+    generatedAt: new Date().toISOString(),
+    since: store.since.toISOString(),
+    totals: {
+      exchanges: store.total,
+      withCredentials: store.withCredentials,
+      evicted: store.evicted,
+      stored: store.total - store.evicted,
+      auditFailures
+    },
+    headers,
+    statuses,
+    routes,
+    layers: diagnosis?.layers ?? [],
+    findings
+  }
+}

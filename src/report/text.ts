@@ -1,0 +1,48 @@
+// The plain-text report, for curl and terminals: findings first, worst first, each with its fix.
+import type { Report } from './model.js'
+
+function pad (text: string, width: number): string {
+  return text.length >= width ? text : text + ' '.repeat(width - text.length)
+}
+
+function table (head: string[], rows: string[][]): string[] {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+  const line = (cells: string[]): string => cells.map((c, i) => pad(c, widths[i] ?? 0)).join('  ').trimEnd()
+  return [line(head), ...rows.map(line)]
+}
+
+export function renderText (report: Report): string {
+  const out: string[] = []
+  const t = report.totals
+  out.push(`hopwatch report  ${report.generatedAt}  (since ${report.since})`)
+  out.push(`exchanges ${t.exchanges}, with credentials ${t.withCredentials}, evicted ${t.evicted} (oldest forgotten first), stored ${t.stored}`)
+  if (t.auditFailures > 0) out.push(`audit failures ${t.auditFailures} (traffic was forwarded regardless)`)
+  out.push('')
+  out.push(`FINDINGS (${report.findings.length})`)
+  if (report.findings.length === 0) out.push('  none')
+  for (const f of report.findings) {
+    const where = [f.header === null ? null : `header ${f.header}`, f.layer === null ? null : `layer ${f.layer} (${f.confidence})`, `route ${f.route}`]
+      .filter((x) => x !== null).join(', ')
+    out.push(`  ${f.severity.toUpperCase()} ${f.rule} x${f.count}: ${f.summary}`)
+    out.push(`    ${where}; examples ${f.examples.join(' ')}`)
+    if (f.remediation !== '') out.push(`    fix: ${f.remediation}`)
+  }
+  if (report.layers.length > 0) {
+    out.push('')
+    out.push('LAYERS')
+    for (const l of report.layers) out.push(`  ${l.id} (${l.confidence}) in ${l.exchanges} exchanges: ${l.evidence.join(', ')}`)
+  }
+  out.push('')
+  out.push('CREDENTIAL HEADERS')
+  if (report.headers.length === 0) out.push('  none seen')
+  else out.push(...table(['header', 'arrived', 'forwarded', 'dropped here', 'on 401'],
+    report.headers.map((h) => [h.name, String(h.arrived), String(h.forwarded), String(h.droppedHere), String(h.onUnauthorized)])).map((l) => `  ${l}`))
+  out.push('')
+  out.push('ROUTES')
+  if (report.routes.length === 0) out.push('  none seen')
+  else out.push(...table(['method', 'route', 'exchanges', '401', 'with credentials'],
+    report.routes.map((r) => [r.method, r.route, String(r.exchanges), String(r.unauthorized), String(r.withCredentials)])).map((l) => `  ${l}`))
+  out.push('')
+  out.push(`STATUSES  ${Object.entries(report.statuses).map(([code, n]) => `${code}: ${n}`).join(', ') || 'none'}`)
+  return out.join('\n') + '\n'
+}

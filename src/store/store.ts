@@ -1,0 +1,93 @@
+// The bounded in-memory store: the last N exchanges in a ring, plus running aggregates.
+// Memory stays flat however long it runs; the oldest exchange is forgotten first and counted.
+import type { Exchange } from '../capture/types.js'
+
+export interface HeaderCounts { arrived: number; forwarded: number; droppedHere: number; onUnauthorized: number }
+export interface RouteCounts { method: string; route: string; exchanges: number; unauthorized: number; withCredentials: number }
+
+/** Routes beyond this many are counted under one `(other)` route. */
+export const MAX_ROUTES = 500
+/** Header names beyond this many (only credential names are counted) go under `(other)`. */
+const MAX_HEADERS = 200
+
+export interface ExchangeQuery { limit?: number; status?: number; header?: string }
+
+export class ExchangeStore {
+  readonly since = new Date()
+  private readonly ring: Array<Exchange | undefined>
+  private next = 0
+  private size = 0
+  total = 0
+  withCredentials = 0
+  evicted = 0
+  readonly headers = new Map<string, HeaderCounts>()
+  readonly statuses = new Map<number, number>()
+  readonly routes = new Map<string, RouteCounts>()
+  private readonly byId = new Map<string, Exchange>()
+
+  constructor (readonly capacity: number) {
+    this.ring = new Array<Exchange | undefined>(capacity)
+  }
+
+  add (ex: Exchange): void {
+    const old = this.ring[this.next]
+    if (old !== undefined) { this.byId.delete(old.id); this.evicted++ } else this.size++
+    this.ring[this.next] = ex
+    this.byId.set(ex.id, ex)
+    this.next = (this.next + 1) % this.capacity
+    this.count(ex)
+  }
+
+  private count (ex: Exchange): void {
+    this.total++
+    const unauthorized = ex.response.status === 401
+    if (ex.arrived.length > 0) this.withCredentials++
+    this.statuses.set(ex.clientStatus, (this.statuses.get(ex.clientStatus) ?? 0) + 1)
+    for (const h of ex.arrived) {
+      const c = this.headerCounts(h.key)
+      c.arrived++
+      if (unauthorized) c.onUnauthorized++
+    }
+    for (const h of ex.forwarded ?? []) this.headerCounts(h.key).forwarded++
+    for (const key of ex.droppedHere) this.headerCounts(key).droppedHere++
+    let routeKey = `${ex.method} ${ex.route}`
+    if (!this.routes.has(routeKey) && this.routes.size >= MAX_ROUTES) routeKey = `${ex.method} (other)`
+    let r = this.routes.get(routeKey)
+    if (r === undefined) {
+      r = { method: ex.method, route: routeKey.slice(ex.method.length + 1), exchanges: 0, unauthorized: 0, withCredentials: 0 }
+      this.routes.set(routeKey, r)
+    }
+    r.exchanges++
+    if (unauthorized) r.unauthorized++
+    if (ex.arrived.length > 0) r.withCredentials++
+  }
+
+  private headerCounts (key: string): HeaderCounts {
+    let c = this.headers.get(key)
+    if (c === undefined) {
+      if (this.headers.size >= MAX_HEADERS) return this.headerCounts('(other)')
+      c = { arrived: 0, forwarded: 0, droppedHere: 0, onUnauthorized: 0 }
+      this.headers.set(key, c)
+    }
+    return c
+  }
+
+  get (id: string): Exchange | undefined {
+    return this.byId.get(id)
+  }
+
+  /** Newest first. */
+  list (query: ExchangeQuery = {}): Exchange[] {
+    const limit = Math.min(Math.max(query.limit ?? 50, 1), this.capacity)
+    const header = query.header?.toLowerCase()
+    const out: Exchange[] = []
+    for (let i = 1; i <= this.size && out.length < limit; i++) {
+      const ex = this.ring[(this.next - i + this.capacity) % this.capacity]
+      if (ex === undefined) continue
+      if (query.status !== undefined && ex.clientStatus !== query.status) continue
+      if (header !== undefined && !ex.arrived.some((h) => h.key === header)) continue
+      out.push(ex)
+    }
+    return out
+  }
+}
