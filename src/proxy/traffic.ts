@@ -120,6 +120,7 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
     internalRewriteLocationHeader: false,
     // The query string goes upstream byte for byte, not re-encoded by a parse/stringify round trip.
     preRewrite: (url: string) => { const q = url.indexOf('?'); return q < 0 ? url : url.slice(0, q) },
+    disableRequestLogging: true,
     undici: {
       connections: config.upstreamConnections,
       pipelining: 1,
