@@ -1,0 +1,145 @@
+// `hopwatch probe URL [--hop URL]... --probe-secret S [--header NAME]... [--method M]
+//  [--format text|json] [--timeout MS] [--require required|all]`
+import { EXIT_OK, EXIT_USAGE, type CliIO, type Command } from './io.js'
+import { probeExitCode, toJson, toText, type RequireMode } from '../probe/format.js'
+import { runProbe } from '../probe/run.js'
+import { ProbeError } from '../probe/send.js'
+import { isPortableHeaderName } from '../capture/credential-names.js'
+
+export const DEFAULT_TIMEOUT_MS = 5_000
+export const MIN_SECRET_LENGTH = 16
+const MAX_HOPS = 10
+const MAX_HEADERS = 20
+const BATTERY_NAMES = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'x_api_key', 'access_token', 'x-hopwatch-canary', 'connection', 'host'])
+
+export const PROBE_HELP = `Usage: hopwatch probe URL [--hop URL]... --probe-secret S [flags]
+
+Sends signed canary credentials of every common shape through the chain at URL (and through
+each deeper --hop), and prints, per hop and per header, whether it arrived intact, dropped,
+modified, renamed, added, blocked, or unreached (no hopwatch tap answered).
+
+Flags:
+  --hop URL              a deeper entry of the chain, outermost first (repeatable)
+  --probe-secret S       the secret the taps were started with (or HOPWATCH_PROBE_SECRET),
+                         at least ${MIN_SECRET_LENGTH} characters
+  --header NAME          also send a canary in this header; it is required (repeatable)
+  --method M             request method, default GET
+  --format text|json     default text
+  --timeout MS           per request, default ${DEFAULT_TIMEOUT_MS}
+  --require required|all which shapes decide the exit code, default required
+
+Exit codes: 0 every required credential arrived intact at every hop, 1 some did not (or no
+tap answered), 2 usage or connection error.
+`
+
+interface Parsed {
+  target: string
+  hops: string[]
+  secret: string
+  headers: string[]
+  method: string
+  format: 'text' | 'json'
+  timeoutMs: number
+  require: RequireMode
+}
+
+class UsageError extends Error {}
+
+function httpUrl (value: string, flag: string): string {
+  let url: URL
+  try { url = new URL(value) } catch { throw new UsageError(`${flag} must be an absolute http:// or https:// URL.`) }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${flag} must be an http:// or https:// URL.`)
+  return url.toString()
+}
+
+export function parseProbeArgs (argv: string[], env: NodeJS.ProcessEnv): Parsed | 'help' {
+  const hops: string[] = []
+  const headers: string[] = []
+  const positionals: string[] = []
+  let secret = env.HOPWATCH_PROBE_SECRET ?? ''
+  let method = 'GET'
+  let format: Parsed['format'] = 'text'
+  let timeoutMs = DEFAULT_TIMEOUT_MS
+  let require: RequireMode = 'required'
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string
+    if (arg === '--help' || arg === '-h') return 'help'
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1
+    const flag = eq > 0 ? arg.slice(0, eq) : arg
+    const value = (): string => {
+      if (eq > 0) return arg.slice(eq + 1)
+      const next = argv[++i]
+      if (next === undefined) throw new UsageError(`${flag} needs a value.`)
+      return next
+    }
+    switch (flag) {
+      case '--hop': hops.push(httpUrl(value(), '--hop')); break
+      case '--probe-secret': secret = value(); break
+      case '--header': headers.push(value()); break
+      case '--method': method = value().toUpperCase(); break
+      case '--format': {
+        const f = value()
+        if (f !== 'text' && f !== 'json') throw new UsageError('--format must be text or json.')
+        format = f
+        break
+      }
+      case '--timeout': {
+        const n = Number(value())
+        if (!Number.isInteger(n) || n < 1 || n > 600_000) throw new UsageError('--timeout must be a whole number of milliseconds between 1 and 600000.')
+        timeoutMs = n
+        break
+      }
+      case '--require': {
+        const r = value()
+        if (r !== 'required' && r !== 'all') throw new UsageError('--require must be required or all.')
+        require = r
+        break
+      }
+      default:
+        if (arg.startsWith('-')) throw new UsageError(`unknown flag ${arg}: run \`hopwatch probe --help\`.`)
+        positionals.push(arg)
+    }
+  }
+  if (positionals.length !== 1) throw new UsageError('give exactly one URL: the public entry of the chain.')
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new UsageError(`--probe-secret (or HOPWATCH_PROBE_SECRET) must be set to the taps' secret, at least ${MIN_SECRET_LENGTH} characters.`)
+  }
+  if (hops.length > MAX_HOPS) throw new UsageError(`at most ${MAX_HOPS} --hop URLs.`)
+  if (headers.length > MAX_HEADERS) throw new UsageError(`at most ${MAX_HEADERS} --header names.`)
+  for (const h of headers) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/.test(h)) throw new UsageError(`--header ${JSON.stringify(h.slice(0, 64))} is not a valid header name.`)
+    if (BATTERY_NAMES.has(h.toLowerCase())) throw new UsageError(`--header ${h} is already part of the canary battery.`)
+  }
+  if (!/^[A-Z]{1,16}$/.test(method)) throw new UsageError('--method must be a method name such as GET or POST.')
+  return { target: httpUrl(positionals[0] as string, 'URL'), hops, secret, headers, method, format, timeoutMs, require }
+}
+
+export const probe: Command = async (argv: string[], io: CliIO): Promise<number> => {
+  let parsed: Parsed | 'help'
+  try {
+    parsed = parseProbeArgs(argv, io.env)
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err
+    io.stderr(`hopwatch probe: ${err.message}\n`)
+    return EXIT_USAGE
+  }
+  if (parsed === 'help') { io.stdout(PROBE_HELP); return EXIT_OK }
+  const unportable = parsed.headers.filter((h) => !isPortableHeaderName(h))
+  if (unportable.length > 0) io.stderr(`hopwatch probe: note: ${unportable.join(', ')} contain characters NGINX and Apache drop by default.\n`)
+  try {
+    const report = await runProbe({
+      target: parsed.target,
+      hops: parsed.hops,
+      secret: parsed.secret,
+      headers: parsed.headers,
+      method: parsed.method,
+      timeoutMs: parsed.timeoutMs
+    })
+    io.stdout(parsed.format === 'json' ? toJson(report, parsed.require) : toText(report, parsed.require))
+    return probeExitCode(report, parsed.require)
+  } catch (err) {
+    if (!(err instanceof ProbeError)) throw err
+    io.stderr(`hopwatch probe: ${err.message}\n`)
+    return EXIT_USAGE
+  }
+}
