@@ -47,9 +47,22 @@ export interface LayerReport {
   exchanges: number
 }
 
+export interface DiagnosisStats {
+  /** Exchanges observed since start. */
+  exchanges: number
+  /** Checks that threw, by rule id (the other rules still ran). */
+  ruleErrors: Record<string, number>
+  /** Finding groups forgotten because the cap was reached (oldest first). */
+  evictedGroups: number
+  /** The cap on finding groups kept. */
+  maxGroups: number
+}
+
 export interface DiagnosisSnapshot {
   layers: LayerReport[]
   findings: FindingGroup[]
+  /** Added by the diagnosis engine; optional so other producers of snapshots need not fill it. */
+  stats?: DiagnosisStats
 }
 
 /** What the sidecar calls after each response has gone; must never throw. */

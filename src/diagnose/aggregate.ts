@@ -1,0 +1,121 @@
+// Bounded aggregation of findings and layer sightings for the report. Findings are grouped by
+// rule + header + layer + route; at most `maxGroups` groups are kept and the least recently
+// seen group is forgotten first (counted in `evicted`). Layers are a closed set, so bounded.
+import { SEVERITY_ORDER, type Confidence, type LayerId } from './meta.js'
+import type { Finding, FindingGroup, LayerReport, LayerSighting } from './types.js'
+
+export const DEFAULT_MAX_GROUPS = 500
+export const MAX_EXAMPLES = 5
+const MAX_LAYER_EVIDENCE = 12
+const CONFIDENCE_RANK: Record<Confidence, number> = { possible: 0, likely: 1, certain: 2 }
+
+interface Group {
+  value: FindingGroup
+  firstMs: number
+  lastMs: number
+}
+
+export class FindingStore {
+  private readonly groups = new Map<string, Group>()
+  private readonly max: number
+  evicted = 0
+
+  constructor (maxGroups: number = DEFAULT_MAX_GROUPS) {
+    this.max = Math.max(1, maxGroups)
+  }
+
+  get maxGroups (): number { return this.max }
+
+  add (finding: Finding, route: string, exchangeId: string, atMs: number): void {
+    const key = `${finding.rule}\u0000${finding.header ?? ''}\u0000${finding.layer ?? ''}\u0000${route}`
+    const group = this.groups.get(key)
+    if (group === undefined) {
+      this.groups.set(key, {
+        firstMs: atMs,
+        lastMs: atMs,
+        value: {
+          rule: finding.rule,
+          severity: finding.severity,
+          header: finding.header,
+          layer: finding.layer,
+          confidence: finding.confidence,
+          route,
+          count: 1,
+          firstSeen: '',
+          lastSeen: '',
+          summary: finding.summary,
+          remediation: finding.remediation,
+          examples: [exchangeId]
+        }
+      })
+      if (this.groups.size > this.max) this.evictOldest()
+      return
+    }
+    // Move to the end: Map order is then least recently seen first.
+    this.groups.delete(key)
+    this.groups.set(key, group)
+    const value = group.value
+    value.count++
+    group.lastMs = Math.max(group.lastMs, atMs)
+    group.firstMs = Math.min(group.firstMs, atMs)
+    if (SEVERITY_ORDER[finding.severity] < SEVERITY_ORDER[value.severity]) value.severity = finding.severity
+    if (CONFIDENCE_RANK[finding.confidence] > CONFIDENCE_RANK[value.confidence]) value.confidence = finding.confidence
+    value.summary = finding.summary
+    if (!value.examples.includes(exchangeId)) {
+      value.examples.push(exchangeId)
+      if (value.examples.length > MAX_EXAMPLES) value.examples.shift()
+    }
+  }
+
+  private evictOldest (): void {
+    const oldest = this.groups.keys().next()
+    if (oldest.done === true) return
+    this.groups.delete(oldest.value)
+    this.evicted++
+  }
+
+  /** Worst first, then most frequent, then most recent. Copies: callers may keep them. */
+  snapshot (): FindingGroup[] {
+    const out: Array<FindingGroup & { lastMs: number }> = []
+    for (const group of this.groups.values()) {
+      out.push({
+        ...group.value,
+        examples: group.value.examples.slice(),
+        firstSeen: new Date(group.firstMs).toISOString(),
+        lastSeen: new Date(group.lastMs).toISOString(),
+        lastMs: group.lastMs
+      })
+    }
+    out.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.count - a.count || b.lastMs - a.lastMs)
+    return out.map(({ lastMs: _lastMs, ...group }) => group)
+  }
+}
+
+export class LayerStore {
+  private readonly layers = new Map<LayerId, LayerReport>()
+
+  add (sighting: LayerSighting): void {
+    const layer = this.layers.get(sighting.id)
+    if (layer === undefined) {
+      this.layers.set(sighting.id, {
+        id: sighting.id,
+        confidence: sighting.confidence,
+        evidence: sighting.evidence.slice(0, MAX_LAYER_EVIDENCE),
+        exchanges: 1
+      })
+      return
+    }
+    layer.exchanges++
+    if (CONFIDENCE_RANK[sighting.confidence] > CONFIDENCE_RANK[layer.confidence]) layer.confidence = sighting.confidence
+    for (const item of sighting.evidence) {
+      if (layer.evidence.length >= MAX_LAYER_EVIDENCE) break
+      if (!layer.evidence.includes(item)) layer.evidence.push(item)
+    }
+  }
+
+  snapshot (): LayerReport[] {
+    return [...this.layers.values()]
+      .map((l) => ({ ...l, evidence: l.evidence.slice() }))
+      .sort((a, b) => b.exchanges - a.exchanges)
+  }
+}

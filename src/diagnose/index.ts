@@ -1,0 +1,107 @@
+// The diagnosis engine the sidecar calls after each response has gone: recognise the layers in
+// front, run every rule, keep bounded aggregates. observe() never throws: a rule that throws is
+// counted, logged once per rule and call site, and the other rules still run.
+import type { Exchange } from '../capture/types.js'
+import { BUILTIN_CREDENTIAL_HEADERS } from '../capture/credential-names.js'
+import { DEFAULT_MAX_GROUPS, FindingStore, LayerStore } from './aggregate.js'
+import { recogniseLayers } from './layers/index.js'
+import { DEFAULT_MAX_ROUTES, RouteMemory } from './route-memory.js'
+import type { RuleContext, RuntimeRule } from './rule.js'
+import { RULES } from './rules/index.js'
+import type { Diagnoser, DiagnosisSnapshot, Finding } from './types.js'
+import { viewOf } from './view.js'
+
+export interface DiagnoserLog {
+  warn: (obj: object, msg: string) => void
+}
+
+export interface DiagnoserOptions {
+  /** --expect-issuer values; empty disables the issuer check. */
+  expectIssuers: string[]
+  /** --expect-audience values; empty disables the audience check. */
+  expectAudiences: string[]
+  /** Clock in ms since epoch. Default Date.now. */
+  now?: () => number
+  log?: DiagnoserLog
+  /** Extra credential header names (--credential-header), added to the built-in ones. */
+  credentialHeaders?: string[]
+  /** Cap on finding groups kept (default 500); the least recently seen group is forgotten first. */
+  maxGroups?: number
+  /** Cap on routes remembered by working-vs-failing (default 1000). */
+  maxRoutes?: number
+  /** The rules to run. Default: every rule in src/diagnose/rules. */
+  rules?: readonly RuntimeRule[]
+}
+
+export const DIAGNOSER_DEFAULTS = { maxGroups: DEFAULT_MAX_GROUPS, maxRoutes: DEFAULT_MAX_ROUTES }
+
+const noopLog: DiagnoserLog = { warn: () => {} }
+
+export function createDiagnoser (options: DiagnoserOptions): Diagnoser {
+  const now = options.now ?? Date.now
+  const log = options.log ?? noopLog
+  const rules = options.rules ?? RULES
+  const expectIssuers: ReadonlySet<string> = new Set(options.expectIssuers)
+  const expectAudiences: ReadonlySet<string> = new Set(options.expectAudiences)
+  const credentialHeaders = new Set(BUILTIN_CREDENTIAL_HEADERS)
+  for (const name of options.credentialHeaders ?? []) credentialHeaders.add(name.toLowerCase())
+  const routes = new RouteMemory(options.maxRoutes ?? DEFAULT_MAX_ROUTES)
+  const findings = new FindingStore(options.maxGroups ?? DEFAULT_MAX_GROUPS)
+  const layers = new LayerStore()
+  const ruleErrors: Record<string, number> = {}
+  let exchanges = 0
+
+  function failed (rule: string, err: unknown): void {
+    const count = (ruleErrors[rule] ?? 0) + 1
+    ruleErrors[rule] = count
+    // Log the first failure and then every 1000th, so a broken rule cannot flood the log.
+    if (count === 1 || count % 1000 === 0) {
+      // Only the error's class name and code: a message could quote request data.
+      const name = err instanceof Error ? err.name : typeof err
+      log.warn({ rule, count, error: name }, 'diagnosis rule threw; the other rules still ran')
+    }
+  }
+
+  function observe (exchange: Exchange): Finding[] {
+    const out: Finding[] = []
+    try {
+      exchanges++
+      const view = viewOf(exchange)
+      let sightings: RuleContext['layers'] = []
+      try {
+        sightings = recogniseLayers(view, exchange)
+        for (const sighting of sightings) layers.add(sighting)
+      } catch (err) {
+        failed('layers', err)
+      }
+      const ctx: RuleContext = {
+        now: now(), expectIssuers, expectAudiences, layers: sightings, view, routes, credentialHeaders
+      }
+      for (const rule of rules) {
+        try {
+          const found = rule.check(exchange, ctx)
+          for (const f of found) out.push(f)
+        } catch (err) {
+          failed(rule.meta.id, err)
+        }
+      }
+      for (const f of out) findings.add(f, exchange.route, exchange.id, exchange.startedAt)
+    } catch (err) {
+      failed('engine', err)
+    }
+    return out
+  }
+
+  function snapshot (): DiagnosisSnapshot {
+    return {
+      layers: layers.snapshot(),
+      findings: findings.snapshot(),
+      stats: { exchanges, ruleErrors: { ...ruleErrors }, evictedGroups: findings.evicted, maxGroups: findings.maxGroups }
+    }
+  }
+
+  return { observe, snapshot }
+}
+
+export { RULES } from './rules/index.js'
+export type { RuntimeRule, RuleContext } from './rule.js'

@@ -1,0 +1,145 @@
+// What each layer leaves in the request headers, as a lookup table. `strong` evidence alone makes
+// a layer likely; `weak` evidence only makes it possible. Sources are cited in docs/layers.md.
+import type { Exchange } from '../../capture/types.js'
+import type { LayerId } from '../meta.js'
+import type { ExchangeView } from '../view.js'
+
+export interface Clue {
+  text: string
+  strong: boolean
+}
+
+export interface Signature {
+  id: LayerId
+  /** Request header names (display casing) whose presence is strong evidence. */
+  strong: readonly string[]
+  /** Request header names whose presence is weak evidence. */
+  weak: readonly string[]
+  /** Lower-case name prefixes that are strong evidence (`x-envoy-`). */
+  prefixes: readonly string[]
+  /** Tested against `received-by (comment)` of each Via entry: a match is strong evidence. */
+  via: RegExp | null
+  /** Clues that need more than a header name (values, combinations, the HTTP version). */
+  extra: ((view: ExchangeView, exchange: Exchange) => Clue[]) | null
+  /** When one of these layers is seen, a sighting of this one on weak evidence only is dropped. */
+  yieldsTo: readonly LayerId[]
+}
+
+const FORWARDED_X = ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-forwarded-server']
+
+function cloudflareExtra (view: ExchangeView): Clue[] {
+  for (const value of view.values('cdn-loop')) {
+    if (value.toLowerCase().includes('cloudflare')) return [{ text: 'CDN-Loop: cloudflare', strong: true }]
+  }
+  return []
+}
+
+/** ngx_http_proxy_module defaults: proxy_http_version 1.0, `Connection: close`, no X-Forwarded-*. */
+function nginxExtra (view: ExchangeView, exchange: Exchange): Clue[] {
+  if (exchange.httpVersion !== '1.0') return []
+  const connection = view.values('connection')
+  const close = connection.length > 0
+    ? connection.some((v) => v.toLowerCase().includes('close'))
+    : view.has('connection')
+  if (!close) return []
+  for (const name of FORWARDED_X) if (view.has(name)) return []
+  return [{ text: 'HTTP/1.0 with Connection: close and no X-Forwarded-* (proxy_pass defaults)', strong: true }]
+}
+
+/** ingress-nginx's template sets X-Request-ID, X-Real-IP and X-Scheme / X-Forwarded-Scheme together. */
+function ingressExtra (view: ExchangeView): Clue[] {
+  const scheme = view.has('x-scheme') || view.has('x-forwarded-scheme')
+  if (scheme && view.has('x-request-id') && view.has('x-real-ip')) {
+    return [{ text: 'X-Request-ID + X-Real-IP + X-Scheme/X-Forwarded-Scheme (ingress-nginx template)', strong: true }]
+  }
+  return []
+}
+
+/** mod_proxy_http (ProxyAddHeaders On, the default) adds X-Forwarded-For, -Host and -Server, nothing else. */
+function apacheExtra (view: ExchangeView): Clue[] {
+  const trio = view.has('x-forwarded-for') && view.has('x-forwarded-host') && view.has('x-forwarded-server')
+  if (trio && !view.has('x-forwarded-port') && !view.has('x-real-ip') && !view.has('x-forwarded-proto')) {
+    return [{ text: 'X-Forwarded-For + X-Forwarded-Host + X-Forwarded-Server only (mod_proxy defaults)', strong: true }]
+  }
+  if (view.has('x-forwarded-host') && view.has('x-forwarded-for') && !view.has('x-forwarded-server')) {
+    return [{ text: 'X-Forwarded-Host with X-Forwarded-For', strong: false }]
+  }
+  return []
+}
+
+/** Traefik writes Go-canonical names (`X-Real-Ip`) and adds X-Forwarded-Server, -Port and -Proto. */
+function traefikExtra (view: ExchangeView): Clue[] {
+  const out: Clue[] = []
+  if (view.rawNames.includes('X-Real-Ip')) out.push({ text: 'X-Real-Ip (Go canonical casing)', strong: true })
+  if (view.has('x-forwarded-server') && view.has('x-forwarded-port') && view.has('x-forwarded-proto')) {
+    out.push({ text: 'X-Forwarded-Server + X-Forwarded-Port + X-Forwarded-Proto', strong: true })
+  }
+  return out
+}
+
+/** Envoy/Istio tracing: x-request-id together with Zipkin B3 headers. */
+function envoyExtra (view: ExchangeView): Clue[] {
+  if (view.has('x-request-id') && view.hasPrefix('x-b3-')) return [{ text: 'x-request-id with x-b3-*', strong: false }]
+  return []
+}
+
+export const SIGNATURES: readonly Signature[] = [
+  {
+    id: 'cloudflare',
+    strong: ['CF-Ray', 'CF-Connecting-IP', 'CF-Visitor', 'CF-Worker'],
+    weak: ['CF-IPCountry', 'Cf-Access-Jwt-Assertion'],
+    prefixes: [],
+    via: null,
+    extra: cloudflareExtra,
+    yieldsTo: []
+  },
+  {
+    id: 'cloudfront',
+    strong: ['X-Amz-Cf-Id'],
+    weak: ['CloudFront-Viewer-Country', 'CloudFront-Forwarded-Proto', 'CloudFront-Is-Desktop-Viewer', 'CloudFront-Viewer-Address'],
+    prefixes: [],
+    via: /cloudfront/i,
+    extra: null,
+    yieldsTo: []
+  },
+  {
+    id: 'aws-api-gateway',
+    strong: ['X-Amzn-Apigateway-Api-Id'],
+    weak: ['X-Amzn-Vpce-Id'],
+    prefixes: ['x-amzn-remapped-'],
+    via: null,
+    extra: null,
+    yieldsTo: []
+  },
+  {
+    id: 'aws-alb',
+    strong: ['X-Amzn-Oidc-Data', 'X-Amzn-Oidc-Accesstoken', 'X-Amzn-Oidc-Identity', 'X-Amzn-Tls-Version', 'X-Amzn-Mtls-Clientcert'],
+    weak: ['X-Amzn-Trace-Id'],
+    prefixes: [],
+    via: null,
+    extra: null,
+    yieldsTo: ['aws-api-gateway']
+  },
+  { id: 'nginx', strong: [], weak: ['X-Real-IP'], prefixes: [], via: /nginx/i, extra: nginxExtra, yieldsTo: ['ingress-nginx', 'traefik'] },
+  {
+    id: 'ingress-nginx',
+    strong: [],
+    weak: ['X-Original-Forwarded-For'],
+    prefixes: [],
+    via: null,
+    extra: ingressExtra,
+    yieldsTo: []
+  },
+  { id: 'apache', strong: [], weak: ['X-Forwarded-Server'], prefixes: [], via: /apache/i, extra: apacheExtra, yieldsTo: ['traefik'] },
+  { id: 'traefik', strong: [], weak: [], prefixes: [], via: /traefik/i, extra: traefikExtra, yieldsTo: [] },
+  {
+    id: 'envoy',
+    strong: ['X-Forwarded-Client-Cert'],
+    weak: [],
+    prefixes: ['x-envoy-'],
+    via: /envoy/i,
+    extra: envoyExtra,
+    yieldsTo: []
+  },
+  { id: 'varnish', strong: ['X-Varnish'], weak: [], prefixes: [], via: /varnish/i, extra: null, yieldsTo: [] }
+]

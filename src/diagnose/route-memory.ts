@@ -1,0 +1,78 @@
+// Bounded per-route memory for working-vs-failing: the credential profile of the last working
+// (2xx) and the last failing (401) exchange of each route. At most MAX_ROUTES routes are kept;
+// the least recently updated route is forgotten first.
+import type { Exchange } from '../capture/types.js'
+import { KNOWN_SCHEMES } from './rule.js'
+
+export const DEFAULT_MAX_ROUTES = 1_000
+const MAX_ITEMS = 16
+
+/** What a call carried, by name only: header keys, `header:scheme` pairs and JWT issuers/audiences. */
+export interface CredentialProfile {
+  exchangeId: string
+  headers: string[]
+  schemes: string[]
+  issuers: string[]
+  audiences: string[]
+}
+
+export interface RouteRecord {
+  working: CredentialProfile | null
+  failing: CredentialProfile | null
+}
+
+function push (list: string[], item: string): void {
+  if (list.length < MAX_ITEMS && !list.includes(item)) list.push(item)
+}
+
+export function profileOf (exchange: Exchange): CredentialProfile {
+  const profile: CredentialProfile = { exchangeId: exchange.id, headers: [], schemes: [], issuers: [], audiences: [] }
+  for (const seen of exchange.arrived) {
+    push(profile.headers, seen.key)
+    for (const fp of seen.values) {
+      if (fp.scheme !== null) {
+        const lower = fp.scheme.toLowerCase()
+        push(profile.schemes, `${seen.key}:${KNOWN_SCHEMES.has(lower) ? lower : 'other'}`)
+      }
+      if (fp.jwt?.iss != null) push(profile.issuers, fp.jwt.iss)
+      if (fp.jwt !== undefined) for (const aud of fp.jwt.aud) push(profile.audiences, aud)
+    }
+  }
+  profile.headers.sort()
+  profile.schemes.sort()
+  profile.issuers.sort()
+  profile.audiences.sort()
+  return profile
+}
+
+export class RouteMemory {
+  private readonly routes = new Map<string, RouteRecord>()
+  private readonly max: number
+  evicted = 0
+
+  constructor (maxRoutes: number = DEFAULT_MAX_ROUTES) {
+    this.max = Math.max(1, maxRoutes)
+  }
+
+  get size (): number { return this.routes.size }
+
+  get (route: string): RouteRecord | undefined {
+    return this.routes.get(route)
+  }
+
+  remember (route: string, kind: 'working' | 'failing', profile: CredentialProfile): RouteRecord {
+    let record = this.routes.get(route)
+    if (record === undefined) {
+      record = { working: null, failing: null }
+    } else {
+      this.routes.delete(route)
+    }
+    record[kind] = profile
+    this.routes.set(route, record)
+    if (this.routes.size > this.max) {
+      const oldest = this.routes.keys().next()
+      if (oldest.done !== true) { this.routes.delete(oldest.value); this.evicted++ }
+    }
+    return record
+  }
+}

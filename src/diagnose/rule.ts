@@ -1,0 +1,125 @@
+// The runtime rule shape (ESLint/gixy style): a serialisable `meta` apart from `check`.
+import type { Exchange, Fingerprint, SeenHeader } from '../capture/types.js'
+import type { Confidence, LayerId, RuleMeta, Severity } from './meta.js'
+import type { RouteMemory } from './route-memory.js'
+import type { Finding, LayerSighting } from './types.js'
+import type { ExchangeView } from './view.js'
+
+export interface RuleContext {
+  /** This host's clock, ms since epoch, read once per exchange. */
+  now: number
+  /** `--expect-issuer` values; empty means "not configured". */
+  expectIssuers: ReadonlySet<string>
+  /** `--expect-audience` values; empty means "not configured". */
+  expectAudiences: ReadonlySet<string>
+  /** Layers recognised on this exchange. */
+  layers: readonly LayerSighting[]
+  view: ExchangeView
+  /** Bounded per-route memory (working-vs-failing only). */
+  routes: RouteMemory
+  /** Lower-case credential header names (built-in plus configured). */
+  credentialHeaders: ReadonlySet<string>
+}
+
+export interface RuntimeRule {
+  meta: RuleMeta
+  /** Never given a credential value; must not put one into a finding. May throw: the engine counts it. */
+  check: (exchange: Exchange, ctx: RuleContext) => readonly Finding[]
+}
+
+export const NO_FINDINGS: readonly Finding[] = Object.freeze([])
+
+export interface FindingFields {
+  header: string | null
+  layer: LayerId | null
+  confidence: Confidence
+  evidence: string[]
+  summary?: string
+  severity?: Severity
+  remediation?: string
+}
+
+/** A finding of `meta`'s rule; remediation defaults to the one for the blamed layer. */
+export function finding (meta: RuleMeta, fields: FindingFields): Finding {
+  const remediation = fields.remediation ??
+    (fields.layer !== null ? meta.remediation[fields.layer] : undefined) ??
+    meta.remediation.default ?? ''
+  return {
+    rule: meta.id,
+    severity: fields.severity ?? meta.severity,
+    header: fields.header,
+    layer: fields.layer,
+    confidence: fields.confidence,
+    evidence: fields.evidence,
+    summary: fields.summary ?? meta.summary,
+    remediation
+  }
+}
+
+/** Authentication schemes hopwatch names in evidence; any other scheme is shown by length only. */
+export const KNOWN_SCHEMES: ReadonlySet<string> = new Set([
+  'basic', 'bearer', 'digest', 'dpop', 'gnap', 'hoba', 'mutual', 'negotiate', 'ntlm', 'privatetoken',
+  'scram-sha-1', 'scram-sha-256', 'vapid', 'aws4-hmac-sha256', 'token', 'apikey', 'sharedkey'
+])
+
+/** The scheme as safe evidence: a known scheme by name, anything else by length only. */
+export function schemeLabel (fp: Fingerprint): string {
+  if (fp.scheme === null) return 'no scheme'
+  return KNOWN_SCHEMES.has(fp.scheme.toLowerCase()) ? fp.scheme : `unrecognised scheme (${fp.scheme.length} chars)`
+}
+
+/** `authorization: Bearer, 812 bytes, hash 1a2b3c4d...` (never the value). */
+export function describeValue (header: SeenHeader, fp: Fingerprint): string {
+  return `${header.name}: ${schemeLabel(fp)}, ${fp.length} bytes, hash ${fp.hash}`
+}
+
+export function isoSeconds (epochSeconds: number): string {
+  const ms = epochSeconds * 1000
+  return Number.isFinite(ms) && Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString() : String(epochSeconds)
+}
+
+export function headerOf (exchange: Exchange, key: string): SeenHeader | undefined {
+  for (const seen of exchange.arrived) if (seen.key === key) return seen
+  return undefined
+}
+
+/** `x-api-key` -> `X-Api-Key`, for messages about a header that did not arrive. */
+export function displayName (key: string): string {
+  return key.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('-')
+}
+
+export interface JwtSeen {
+  header: SeenHeader
+  fp: Fingerprint
+  jwt: NonNullable<Fingerprint['jwt']>
+}
+
+/** Every decoded JWT that arrived, with the header line it came in. */
+export function jwtsOf (exchange: Exchange): JwtSeen[] {
+  const out: JwtSeen[] = []
+  for (const header of exchange.arrived) {
+    for (const fp of header.values) if (fp.jwt !== undefined) out.push({ header, fp, jwt: fp.jwt })
+  }
+  return out
+}
+
+/** `Authorization: JWT alg=RS256 kid=k1 iss=https://id.example` (claims that are not secret). */
+export function describeJwt (seen: JwtSeen): string {
+  const j = seen.jwt
+  const parts = [`${seen.header.name}: JWT`]
+  if (j.alg !== null) parts.push(`alg=${j.alg}`)
+  if (j.kid !== null) parts.push(`kid=${j.kid}`)
+  if (j.iss !== null) parts.push(`iss=${j.iss}`)
+  if (j.aud.length > 0) parts.push(`aud=${j.aud.join(',')}`)
+  parts.push(`hash ${seen.fp.hash}`)
+  return parts.join(' ')
+}
+
+/** `12m 5s`, `3h 2m`, `40s`. */
+export function duration (ms: number): string {
+  const s = Math.round(Math.abs(ms) / 1000)
+  if (s < 60) return `${s}s`
+  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`
+  if (s < 86400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`
+  return `${Math.floor(s / 86400)}d ${Math.floor((s % 86400) / 3600)}h`
+}

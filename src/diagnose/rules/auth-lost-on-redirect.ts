@@ -1,0 +1,78 @@
+// A redirect that changes scheme, host or port while the request carried Authorization: most
+// clients drop the header when they follow it, and the next hop answers 401.
+import type { Exchange } from '../../capture/types.js'
+import type { RuleMeta } from '../meta.js'
+import { describeOrigin, originChanges, originOf, redirectVerdicts, type Origin } from '../redirect-clients.js'
+import { NO_FINDINGS, finding, type RuleContext, type RuntimeRule } from '../rule.js'
+import type { ExchangeView } from '../view.js'
+import type { Finding } from '../types.js'
+
+export const meta: RuleMeta = {
+  id: 'auth-lost-on-redirect',
+  severity: 'warning',
+  summary: 'A redirect changes origin, so clients drop Authorization when they follow it',
+  description: 'Following a redirect to another scheme, host or port, browsers (fetch), undici and curl >= 7.83 ' +
+    'remove Authorization; python-requests removes it on a host change and on scheme or port changes other ' +
+    'than http->https on default ports; Go net/http keeps it only for the same host or a subdomain. The ' +
+    'redirected request then arrives without credentials and fails with 401.',
+  remediation: {
+    default: 'Make the redirect stay on the same origin (fix the scheme/host the app builds absolute URLs from: ' +
+      'X-Forwarded-Proto / X-Forwarded-Host, `proxy_redirect`, `ProxyPassReverse`), or call the final URL directly. ' +
+      'A trailing-slash redirect (`/api` -> `http://host/api/`) behind TLS termination is the classic cause.'
+  },
+  docs: 'docs/rules/auth-lost-on-redirect.md'
+}
+
+const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308])
+const DEFAULT_PORT: Readonly<Record<string, number>> = { http: 80, https: 443 }
+const VISITOR_HTTPS = /"scheme"\s*:\s*"https"/
+const DIGITS = /^\d+$/
+
+function first (values: readonly string[]): string | null {
+  const value = values[0]
+  if (value === undefined) return null
+  const comma = value.indexOf(',')
+  return (comma < 0 ? value : value.slice(0, comma)).trim() || null
+}
+
+/** The origin the client used, from X-Forwarded-* (set by the layers in front) or Host. */
+export function requestOrigin (view: ExchangeView): { origin: Origin, from: string } | null {
+  const host = first(view.values('x-forwarded-host')) ?? first(view.values('host'))
+  if (host === null) return null
+  let scheme = first(view.values('x-forwarded-proto'))?.toLowerCase() ?? null
+  if (scheme === null && view.values('cf-visitor').some((v) => VISITOR_HTTPS.test(v))) scheme = 'https'
+  const from = scheme === null ? 'Host' : 'X-Forwarded-Proto and Host'
+  const origin = originOf(`${scheme ?? 'http'}://${host}/`)
+  if (origin === null) return null
+  const port = first(view.values('x-forwarded-port'))
+  if (port !== null && DIGITS.test(port) && !host.includes(':')) origin.port = Number(port)
+  else if (!host.includes(':') || host.endsWith(']')) origin.port = DEFAULT_PORT[origin.scheme] ?? origin.port
+  return { origin, from }
+}
+
+function check (exchange: Exchange, ctx: RuleContext): readonly Finding[] {
+  const location = exchange.response.location
+  if (!REDIRECTS.has(exchange.response.status) || location === null) return NO_FINDINGS
+  if (!exchange.arrived.some((h) => h.key === 'authorization')) return NO_FINDINGS
+  const request = requestOrigin(ctx.view)
+  if (request === null) return NO_FINDINGS
+  const target = originOf(location, request.origin)
+  if (target === null) return NO_FINDINGS
+  const changes = originChanges(request.origin, target)
+  if (changes.length === 0) return NO_FINDINGS
+  const verdicts = redirectVerdicts(request.origin, target)
+  const drop = verdicts.filter((v) => !v.keeps).map((v) => v.client.name)
+  const keep = verdicts.filter((v) => v.keeps).map((v) => v.client.name)
+  return [finding(meta, {
+    header: 'authorization',
+    layer: null,
+    confidence: request.from === 'Host' && changes.includes('scheme') ? 'possible' : 'likely',
+    evidence: [
+      `${exchange.response.status} from ${describeOrigin(request.origin)} (from ${request.from}) to ${describeOrigin(target)}: ${changes.join(', ')} changed`,
+      `drop Authorization: ${drop.length === 0 ? 'none' : drop.join('; ')}`,
+      `keep it: ${keep.length === 0 ? 'none' : keep.join('; ')}`
+    ]
+  })]
+}
+
+export const rule: RuntimeRule = { meta, check }

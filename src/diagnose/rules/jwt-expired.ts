@@ -1,0 +1,39 @@
+// A JWT whose `exp` is at or before this host's clock (RFC 7519 section 4.1.4).
+import type { Exchange } from '../../capture/types.js'
+import type { RuleMeta } from '../meta.js'
+import { NO_FINDINGS, describeJwt, duration, finding, isoSeconds, jwtsOf, type RuleContext, type RuntimeRule } from '../rule.js'
+import type { Finding } from '../types.js'
+
+export const meta: RuleMeta = {
+  id: 'jwt-expired',
+  severity: 'error',
+  summary: 'An expired JWT was sent',
+  description: 'The token\'s `exp` claim is at or before this host\'s clock, so any validator rejects it ' +
+    '(RFC 7519 section 4.1.4). The usual cause is a client that caches a token and does not refresh it; if ' +
+    'the expiry is only seconds off, see clock-skew.',
+  remediation: {
+    client: 'Refresh the token before it expires (use the refresh token, or request a new one when `exp` is ' +
+      'near). If tokens are cached by a layer (an API gateway or a sidecar), shorten that cache below the token lifetime.',
+    default: 'Refresh the token before it expires.'
+  },
+  docs: 'docs/rules/jwt-expired.md'
+}
+
+function check (exchange: Exchange, ctx: RuleContext): readonly Finding[] {
+  let out: Finding[] | null = null
+  for (const seen of jwtsOf(exchange)) {
+    const exp = seen.jwt.exp
+    if (exp === null || exp * 1000 > ctx.now) continue
+    out ??= []
+    out.push(finding(meta, {
+      header: seen.header.key,
+      layer: 'client',
+      confidence: 'certain',
+      evidence: [describeJwt(seen), `exp ${isoSeconds(exp)} is ${duration(ctx.now - exp * 1000)} before this host's clock`,
+        `upstream answered ${exchange.response.status}`]
+    }))
+  }
+  return out ?? NO_FINDINGS
+}
+
+export const rule: RuntimeRule = { meta, check }
