@@ -1,0 +1,83 @@
+// `hopwatch lint PATH...`: checks NGINX and Apache configs for directives that lose credentials.
+import { parseArgs } from 'node:util'
+import type { Severity } from '../diagnose/meta.js'
+import { atOrAbove, lintPaths } from '../lint/engine.js'
+import { formatJson } from '../lint/format/json.js'
+import { formatSarif } from '../lint/format/sarif.js'
+import { formatText } from '../lint/format/text.js'
+import { LINT_RULES } from '../lint/rules/index.js'
+import type { LintFinding } from '../lint/types.js'
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from './io.js'
+
+const FORMATS = ['text', 'json', 'sarif'] as const
+type Format = typeof FORMATS[number]
+const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info']
+const DEFAULTS = { format: 'text' as Format, severity: 'warning' as Severity }
+
+export const LINT_HELP = `Usage: hopwatch lint PATH... [options]
+
+Checks NGINX and Apache httpd configs for directives that drop, replace or leak credentials
+(Authorization, Cookie, API keys, WWW-Authenticate). PATH may be a file or a folder; the dialect
+is detected from the content and include / Include / IncludeOptional are followed.
+
+Options:
+  --format text|json|sarif     output format (default: ${DEFAULTS.format})
+  --severity error|warning|info
+                               report findings at or above this severity and exit 1 if there
+                               are any (default: ${DEFAULTS.severity})
+  --credential-header NAME     also treat NAME as a credential header (repeatable)
+  --help                       show this help
+
+Exit codes: 0 no findings at or above --severity, 1 findings, 2 usage error or unreadable file.
+`
+
+function usage (io: CliIO, sentence: string): number {
+  io.stderr(`hopwatch lint: ${sentence}\n`)
+  return EXIT_USAGE
+}
+
+function isFormat (value: string): value is Format { return (FORMATS as readonly string[]).includes(value) }
+function isSeverity (value: string): value is Severity { return (SEVERITIES as readonly string[]).includes(value) }
+
+export const lint: Command = async (argv, io) => {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string' },
+        severity: { type: 'string' },
+        'credential-header': { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' }
+      }
+    })
+  } catch (err) {
+    const reason = err instanceof Error ? err.message.split('\n')[0] ?? '' : ''
+    return usage(io, `${reason.replace(/\.$/, '')}; run "hopwatch lint --help" for the options.`)
+  }
+  const { values, positionals } = parsed
+  if (values.help === true) { io.stdout(LINT_HELP); return EXIT_OK }
+  const format = values.format ?? DEFAULTS.format
+  if (!isFormat(format)) return usage(io, `--format must be one of ${FORMATS.join(', ')}, not "${format}".`)
+  const severity = values.severity ?? DEFAULTS.severity
+  if (!isSeverity(severity)) return usage(io, `--severity must be one of ${SEVERITIES.join(', ')}, not "${severity}".`)
+  const extra = values['credential-header'] ?? []
+  const badName = extra.find((n) => !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(n))
+  if (badName !== undefined) return usage(io, 'a --credential-header name must be a header name (letters, digits, "-", "_"), without a value.')
+  if (positionals.length === 0) return usage(io, 'no config given; pass one or more files or folders, e.g. "hopwatch lint /etc/nginx".')
+
+  const result = lintPaths(positionals, { credentialHeaders: extra })
+  if (result.unreadable.length > 0) {
+    return usage(io, `cannot read ${result.unreadable.join(', ')}; check the path exists and is readable.`)
+  }
+  const shown: LintFinding[] = result.findings.filter((f) => atOrAbove(f.severity, severity))
+  const render: Record<Format, () => string> = {
+    text: () => formatText(shown, result.files),
+    json: () => formatJson(shown, result.files),
+    sarif: () => formatSarif(shown, LINT_RULES, process.cwd())
+  }
+  io.stdout(render[format]())
+  return shown.length > 0 ? EXIT_FINDINGS : EXIT_OK
+}

@@ -1,0 +1,130 @@
+// Lints files and folders: finds config files, loads each with its includes, lints only the
+// roots (a file another one includes is linted in that context, once), runs every rule for the
+// dialect and turns reports into findings. Never throws for a config's content.
+import { readdirSync, statSync } from 'node:fs'
+import { basename, extname, join } from 'node:path'
+import { credentialHeaderSet } from '../capture/credential-names.js'
+import { SEVERITY_ORDER, type Severity } from '../diagnose/meta.js'
+import { pruneInactiveSections } from './apache-defines.js'
+import { loadTree, type LoadedTree } from './load.js'
+import { LINT_RULES } from './rules/index.js'
+import type { ConfTree, LintContext, LintFinding, LintRule } from './types.js'
+
+const MAX_WALK_DEPTH = 8
+const MAX_FILES = 50_000
+const CONFIG_EXTENSIONS = new Set(['.conf', '.nginx', '.vhost', '.htaccess', '.nginxconf'])
+const EXTENSIONLESS_DIRS = new Set(['sites-available', 'sites-enabled', 'conf.d', 'vhosts.d', 'snippets'])
+const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'coverage', '.tap'])
+
+export interface LintOptions {
+  /** Extra credential header names (--credential-header). */
+  credentialHeaders?: readonly string[]
+  /** Only these rule ids (tests); default all. */
+  rules?: readonly LintRule[]
+}
+
+export interface LintResult {
+  findings: LintFinding[]
+  /** Config files read, includes counted. */
+  files: number
+  /** Paths given that do not exist or cannot be read. */
+  unreadable: string[]
+}
+
+function isConfigName (path: string): boolean {
+  const ext = extname(path)
+  if (CONFIG_EXTENSIONS.has(ext) || basename(path) === '.htaccess') return true
+  return ext === '' && EXTENSIONLESS_DIRS.has(basename(join(path, '..')))
+}
+
+function collect (dir: string, out: string[], depth: number): void {
+  if (depth > MAX_WALK_DEPTH || out.length >= MAX_FILES) return
+  let names: string[]
+  try { names = readdirSync(dir).sort() } catch { return }
+  for (const name of names) {
+    if (SKIP_DIRS.has(name)) continue
+    const full = join(dir, name)
+    let stat
+    try { stat = statSync(full) } catch { continue }
+    if (stat.isDirectory()) collect(full, out, depth + 1)
+    else if (stat.isFile() && isConfigName(full)) out.push(full)
+    if (out.length >= MAX_FILES) return
+  }
+}
+
+export function lintTree (tree: ConfTree, ctx: LintContext, rules: readonly LintRule[] = LINT_RULES): LintFinding[] {
+  const findings: LintFinding[] = []
+  if (tree.dialect === 'apache') pruneInactiveSections(tree.root)
+  for (const rule of rules) {
+    if (rule.dialect !== 'any' && rule.dialect !== tree.dialect) continue
+    let reports
+    try { reports = rule.check(tree, ctx) } catch {
+      // A rule bug must not hide the other rules' findings; say so instead of crashing.
+      findings.push({ ruleId: rule.meta.id, severity: 'info', message: `rule ${rule.meta.id} failed on this file and was skipped`, file: tree.file, line: 1, column: 1, dialect: tree.dialect, fix: 'Report this as a hopwatch bug.', docs: rule.meta.docs })
+      continue
+    }
+    for (const report of reports) {
+      findings.push({
+        ruleId: rule.meta.id,
+        severity: report.severity ?? rule.meta.severity,
+        message: report.message,
+        file: report.where.file,
+        line: report.where.line,
+        column: report.where.column,
+        dialect: tree.dialect,
+        ...(report.header !== undefined ? { header: report.header } : {}),
+        fix: rule.meta.remediation[tree.dialect] ?? rule.meta.remediation.default ?? '',
+        docs: rule.meta.docs
+      })
+    }
+  }
+  return findings
+}
+
+export function lintPaths (paths: readonly string[], opts: LintOptions = {}): LintResult {
+  const ctx: LintContext = { credentialHeaders: credentialHeaderSet(opts.credentialHeaders ?? []) }
+  const unreadable: string[] = []
+  const candidates: string[] = []
+  for (const path of paths) {
+    let stat
+    try { stat = statSync(path) } catch { unreadable.push(path); continue }
+    if (stat.isDirectory()) collect(path, candidates, 0)
+    else candidates.push(path)
+  }
+
+  const loaded: LoadedTree[] = []
+  for (const file of [...new Set(candidates)]) {
+    let result: LoadedTree
+    try { result = loadTree(file) } catch { unreadable.push(file); continue }
+    loaded.push(result)
+  }
+
+  // A file another candidate includes is linted in that context, unless the two include each
+  // other (a cycle), where both stay roots so the cycle is reported.
+  const includers = new Map<string, LoadedTree[]>()
+  for (const entry of loaded) {
+    for (const real of entry.included) includers.set(real, [...(includers.get(real) ?? []), entry])
+  }
+  const seen = new Set<string>()
+  const findings: LintFinding[] = []
+  const filesRead = new Set<string>()
+  for (const entry of loaded) {
+    const { tree } = entry
+    const main = tree.files[0] ?? tree.file
+    const byOthers = (includers.get(main) ?? []).filter((other) => other !== entry && !entry.included.has(other.tree.files[0] ?? ''))
+    if (byOthers.length > 0) continue
+    for (const f of tree.files) filesRead.add(f)
+    for (const finding of lintTree(tree, ctx, opts.rules)) {
+      const key = `${finding.file}\0${finding.line}\0${finding.column}\0${finding.ruleId}\0${finding.header ?? ''}\0${finding.message}`
+      if (seen.has(key)) continue
+      seen.add(key)
+      findings.push(finding)
+    }
+  }
+  findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId))
+  return { findings, files: filesRead.size, unreadable }
+}
+
+export function atOrAbove (severity: Severity, threshold: Severity): boolean {
+  return SEVERITY_ORDER[severity] <= SEVERITY_ORDER[threshold]
+}

@@ -1,0 +1,132 @@
+// Reads a config file, detects its dialect, parses it and splices its includes in place:
+// nginx `include`, Apache `Include` / `IncludeOptional`, relative to the config prefix (nginx:
+// the main file's directory; Apache: ServerRoot, else the main file's directory), globs allowed,
+// directories read whole (Apache), cycles and runaway depth refused as problems.
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
+import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { parseApache } from './apache-parser.js'
+import { detectDialect } from './detect.js'
+import { expandGlob, hasWildcard } from './glob.js'
+import { parseNginx } from './nginx-parser.js'
+import type { ConfNode, ConfTree, Dialect, ParseProblem, ParseResult } from './types.js'
+
+const MAX_INCLUDE_DEPTH = 32
+const MAX_FILES_PER_TREE = 5_000
+const MAX_DIR_FILES = 5_000
+
+const PARSERS: Record<Dialect, (text: string, file: string) => ParseResult> = { nginx: parseNginx, apache: parseApache }
+const INCLUDE_KEYS: Record<Dialect, ReadonlySet<string>> = {
+  nginx: new Set(['include']),
+  apache: new Set(['include', 'includeoptional'])
+}
+
+export interface LoadedTree {
+  tree: ConfTree
+  /** Real paths of the files pulled in by includes (not the main file). */
+  included: Set<string>
+}
+
+function realOf (path: string): string {
+  try { return realpathSync(path) } catch { return resolve(path) }
+}
+
+function filesUnder (dir: string, out: string[], depth = 0): void {
+  if (depth > 8 || out.length >= MAX_DIR_FILES) return
+  let names: string[]
+  try { names = readdirSync(dir).sort() } catch { return }
+  for (const name of names) {
+    const full = join(dir, name)
+    let isDir = false
+    try { isDir = statSync(full).isDirectory() } catch { continue }
+    if (isDir) filesUnder(full, out, depth + 1)
+    else out.push(full)
+    if (out.length >= MAX_DIR_FILES) return
+  }
+}
+
+const MAIN_NAMES: Record<Dialect, readonly string[]> = { nginx: ['nginx.conf'], apache: ['apache2.conf', 'httpd.conf'] }
+
+/** The main config's directory: the nearest ancestor (up to 3 levels) holding nginx.conf /
+ *  apache2.conf / httpd.conf, so a snippet linted alone resolves includes like the server does. */
+export function configPrefix (file: string, dialect: Dialect): string {
+  let dir = dirname(file)
+  for (let i = 0; i < 4; i++) {
+    if (MAIN_NAMES[dialect].some((name) => existsSync(join(dir, name)))) return dir
+    const up = dirname(dir)
+    if (up === dir) break
+    dir = up
+  }
+  return dirname(file)
+}
+
+/** Parses `file` (whose text may be given) and everything it includes. Throws only if `file` itself is unreadable. */
+export function loadTree (file: string, text?: string, dialectHint?: Dialect): LoadedTree {
+  const mainText = text ?? readFileSync(file, 'utf8')
+  const dialect = dialectHint ?? detectDialect(mainText, file)
+  const mainReal = realOf(file)
+  const problems: ParseProblem[] = []
+  const files = [mainReal]
+  const included = new Set<string>()
+  const includeKeys = INCLUDE_KEYS[dialect]
+  let prefix = configPrefix(resolve(file), dialect)
+  const root: ConfNode = { name: '', key: '', args: [], children: [], parent: null, file, line: 1, column: 1 }
+
+  const resolveInclude = (node: ConfNode): string[] => {
+    const arg = node.args[0]
+    if (arg === undefined || arg === '') return []
+    const pattern = isAbsolute(arg) ? arg : join(prefix, arg)
+    const optional = node.key === 'includeoptional'
+    const matches = expandGlob(pattern)
+    if (matches.length === 0) {
+      if (!optional && !(dialect === 'nginx' && hasWildcard(pattern))) {
+        problems.push({ kind: 'include-missing', file: node.file, line: node.line, column: node.column, message: `${node.name} target "${arg}" was not found (resolved against ${prefix})` })
+      }
+      return []
+    }
+    const out: string[] = []
+    for (const match of matches) {
+      let isDir = false
+      try { isDir = statSync(match).isDirectory() } catch { continue }
+      if (isDir) { if (dialect === 'apache') filesUnder(match, out) } else out.push(match)
+    }
+    return out
+  }
+
+  const expand = (nodes: ConfNode[], parent: ConfNode, stack: string[]): ConfNode[] => {
+    const out: ConfNode[] = []
+    for (const node of nodes) {
+      node.parent = parent
+      out.push(node)
+      if (node.children) node.children = expand(node.children, node, stack)
+      if (dialect === 'apache' && node.key === 'serverroot' && node.args[0]) prefix = resolve(prefix, node.args[0])
+      if (!includeKeys.has(node.key)) continue
+      for (const target of resolveInclude(node)) {
+        const real = realOf(target)
+        if (stack.includes(real)) {
+          problems.push({ kind: 'include-cycle', file: node.file, line: node.line, column: node.column, message: `${node.name} would include ${target} again while it is still being read (an include cycle); refused` })
+          continue
+        }
+        if (stack.length >= MAX_INCLUDE_DEPTH || files.length >= MAX_FILES_PER_TREE) {
+          problems.push({ kind: 'include-cycle', file: node.file, line: node.line, column: node.column, message: `includes nest deeper than ${MAX_INCLUDE_DEPTH} levels or read more than ${MAX_FILES_PER_TREE} files; stopped here` })
+          continue
+        }
+        let body: string
+        try { body = readFileSync(target, 'utf8') } catch {
+          problems.push({ kind: 'unreadable', file: node.file, line: node.line, column: node.column, message: `${node.name} target ${target} could not be read` })
+          continue
+        }
+        included.add(real)
+        files.push(real)
+        const parsed = PARSERS[dialect](body, target)
+        problems.push(...parsed.problems)
+        out.push(...expand(parsed.nodes, parent, [...stack, real]))
+      }
+    }
+    return out
+  }
+
+  const parsed = PARSERS[dialect](mainText, file)
+  problems.push(...parsed.problems)
+  root.children = expand(parsed.nodes, root, [mainReal])
+  return { tree: { dialect, file, root, files, problems }, included }
+}

@@ -1,0 +1,42 @@
+// RequestHeader set Authorization "Basic ..."  -> the client's credential is replaced.
+import { docsPath } from '../rule-helpers.js'
+import { describeValue, findAll, isLiteral } from '../tree.js'
+import type { LintReport, LintRule } from '../types.js'
+
+const id = 'apache-requestheader-set-credential'
+const REPLACING = new Set(['set', 'append', 'add', 'merge', 'edit', 'edit*'])
+
+export const rule: LintRule = {
+  dialect: 'apache',
+  meta: {
+    id,
+    severity: 'error',
+    summary: 'RequestHeader set/append/edit changes a credential header before the backend sees it.',
+    description: '`RequestHeader set Authorization <value>` replaces what the client sent: with a fixed value every client reaches the backend with the same identity (and the secret sits in the config); append, merge and edit produce a value the client never sent.',
+    remediation: {
+      apache: 'Remove the RequestHeader line so the client\'s header passes unchanged; keep service credentials out of the config (or use `setifempty` for a default).'
+    },
+    docs: docsPath(id)
+  },
+  check: (tree, ctx) => {
+    const reports: LintReport[] = []
+    for (const node of findAll(tree.root, 'requestheader')) {
+      const [rawAction, header] = node.args
+      const action = rawAction?.toLowerCase() ?? ''
+      if (!REPLACING.has(action) || header === undefined) continue
+      const name = header.replace(/:$/, '')
+      if (!ctx.credentialHeaders.has(name.toLowerCase())) continue
+      const value = action.startsWith('edit') ? (node.args[3] ?? '') : (node.args[2] ?? '')
+      const fixed = action === 'set' && isLiteral(value)
+      reports.push({
+        where: node,
+        header: name,
+        severity: fixed ? 'error' : 'warning',
+        message: action === 'set'
+          ? `RequestHeader set ${name} replaces the client's ${name} with ${describeValue(value)}`
+          : `RequestHeader ${action} ${name} changes the client's ${name} (${describeValue(value)})`
+      })
+    }
+    return reports
+  }
+}
