@@ -33,6 +33,20 @@ const WS_OWN_HEADERS = new Set(['connection', 'upgrade', 'sec-websocket-key', 's
 /** hopwatch forwards request headers up to this size; Node's default (16 KiB) would refuse big JWTs first. */
 export const MAX_HEADER_BYTES = 64 * 1024
 
+/**
+ * The upstream's hop-by-hop response headers describe hopwatch's connection to it, not the
+ * client's: drop them (RFC 9110 7.6.1) so Node manages the client connection as the client asked.
+ */
+function dropHopByHop (headers: Record<string, unknown>): void {
+  const connection = headers.connection
+  if (typeof connection === 'string') {
+    for (const token of connection.split(',')) delete headers[token.trim().toLowerCase()]
+  }
+  delete headers.connection
+  delete headers['keep-alive']
+  delete headers['proxy-connection']
+}
+
 export interface TrafficOptions {
   config: Config
   auditor: Auditor
@@ -86,14 +100,17 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
     const answer = options.answer
     app.addHook('onRequest', async (request, reply) => {
       const own = auditor.safely(() => answer(request), null)
-      if (own !== null) {
-        newPending(request, names)
-        return reply.code(own.status).header('cache-control', 'no-store').send(own.body)
-      }
+      // A signed canary is answered here and not recorded: it is synthetic, not traffic.
+      if (own !== null) return reply.code(own.status).header('cache-control', 'no-store').send(own.body)
     })
   }
 
-  app.addHook('onResponse', async (request, reply) => { auditor.afterResponse(request, reply) })
+  // 'close' rather than fastify's onResponse: onResponse is skipped when a response is destroyed
+  // (upstream cut mid-body, client gone), and those exchanges matter most.
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.raw.once('close', () => { auditor.afterResponse(request, reply) })
+    done()
+  })
 
   // Websocket upgrades: forward the client's headers (the library's default keeps only Cookie).
   const wsHeaders = (_headers: unknown, request: FastifyRequest): Record<string, unknown> => {
@@ -141,6 +158,7 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
       },
       rewriteHeaders: (headers, request) => {
         if (request?.hw != null) request.hw.upstreamHeaders = headers as HeaderBag
+        dropHopByHop(headers as Record<string, unknown>)
         return headers
       },
       onError: (reply, { error }) => {
