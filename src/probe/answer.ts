@@ -21,7 +21,9 @@ export interface ArrivedLine {
   scheme: string | null
   /** Slots of this request's valid tokens found in the value. */
   slots: string[]
-  /** Keyed hash of the whole value, only when it carries a token of this request. */
+  /** True when the value carries a cut token of this request (its nonce, not a whole token). */
+  partial: boolean
+  /** Keyed hash of the whole value, only when it carries a token (whole or cut) of this request. */
   hash: string | null
   cookies?: ArrivedCookie[]
 }
@@ -56,7 +58,7 @@ const isString = (v: unknown): v is string => typeof v === 'string'
 function isLine (v: unknown): v is ArrivedLine {
   if (!isRecord(v)) return false
   return isString(v.name) && typeof v.index === 'number' && typeof v.length === 'number' &&
-    (v.scheme === null || isString(v.scheme)) && Array.isArray(v.slots) && v.slots.every(isString) &&
+    (v.scheme === null || isString(v.scheme)) && typeof v.partial === 'boolean' && Array.isArray(v.slots) && v.slots.every(isString) &&
     (v.hash === null || isString(v.hash)) &&
     (v.cookies === undefined || (Array.isArray(v.cookies) && v.cookies.every((c) =>
       isRecord(c) && isString(c.name) && (c.hash === null || isString(c.hash)))))

@@ -10,13 +10,13 @@ const BY_SHAPE: Readonly<Record<string, Partial<Record<string, Fix>>>> = {
   'x-api-key-underscore': {
     dropped: {
       nginx: 'nginx drops header names with underscores: add `underscores_in_headers on;` to the server block, or send X-Api-Key.',
-      apache: 'Apache drops header names with underscores: send X-Api-Key instead.'
+      apache: 'Apache 2.4 proxies underscore names, but nginx and many CDNs drop them: send X-Api-Key instead.'
     }
   },
   'access-token': {
     dropped: {
       nginx: 'nginx drops header names with underscores: add `underscores_in_headers on;` to the server block, or send Access-Token.',
-      apache: 'Apache drops header names with underscores: send Access-Token instead.'
+      apache: 'Apache 2.4 proxies underscore names, but nginx and many CDNs drop them: send Access-Token instead.'
     }
   },
   'jwt-10k': {
@@ -37,7 +37,7 @@ const BY_SHAPE: Readonly<Record<string, Partial<Record<string, Fix>>>> = {
       apache: 'Send a single Authorization line: Apache joins duplicate lines with ", ", which no scheme parses.'
     },
     blocked: {
-      nginx: 'Send a single Authorization line: this layer refuses duplicates.',
+      nginx: 'Send a single Authorization line: nginx answers 400 to a duplicate Authorization line.',
       apache: 'Send a single Authorization line: this layer refuses duplicates.'
     }
   },

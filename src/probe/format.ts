@@ -27,8 +27,8 @@ export function probeExitCode (report: ProbeReport, mode: RequireMode): 0 | 1 {
 }
 
 /**
- * For each shape, the hop whose layers lose it: a hop that does not get it intact while the
- * next deeper hop does (or that is the deepest hop). Unreached hops name no layer.
+ * For each shape, the hop whose layers lose it: a hop whose outcome differs from the next
+ * deeper hop's (or that is the deepest hop). Unreached hops name no layer.
  */
 export function losses (report: ProbeReport): Loss[] {
   const out: Loss[] = []
@@ -36,8 +36,9 @@ export function losses (report: ProbeReport): Loss[] {
   hops.forEach((hop, i) => {
     for (const v of hop.headers) {
       if (v.verdict === 'intact' || v.verdict === 'unreached') continue
+      // The same outcome one hop deeper means a deeper layer caused it.
       const deeper = hops[i + 1]?.headers.find((d) => d.shapeId === v.shapeId)
-      if (deeper !== undefined && deeper.verdict !== 'intact' && deeper.verdict !== 'unreached') continue
+      if (deeper !== undefined && cell(deeper) === cell(v)) continue
       out.push({
         name: v.name,
         shape: v.shape,

@@ -6,7 +6,8 @@ const JWT_HEADER = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT', kid: 'hopwa
 
 function build (token: string, ts: number, pad: number): string {
   const iat = Math.floor(ts / 1000)
-  const claims: Record<string, string | number> = { iss: 'hopwatch-probe', sub: 'canary', aud: 'hopwatch', iat, exp: iat + 300 }
+  // The token comes first in the payload too, so a JWT cut short still carries it.
+  const claims: Record<string, string | number> = { hwc: token, iss: 'hopwatch-probe', sub: 'canary', aud: 'hopwatch', iat, exp: iat + 300 }
   if (pad > 0) claims.pad = 'x'.repeat(pad)
   return `Bearer ${JWT_HEADER}.${b64url(JSON.stringify(claims))}.${token}`
 }

@@ -63,12 +63,15 @@ export function createCanaryTap (options: CanaryTapOptions): CanaryTap {
     const at = now()
     const fresh = (t: TokenParts): boolean => Math.abs(at - t.ts) <= maxAgeMs
     const perLine: TokenParts[][] = []
+    const texts: string[] = []
     let nonce: string | null = null
     let markerNonce: string | null = null
     for (let i = 0; i + 1 < raw.length; i += 2) {
       const value = raw[i + 1] as string
-      const tokens = mayCarryToken(value) ? signedTokensIn(secret, tokenText(value)).filter(fresh) : []
+      const text = tokenText(value)
+      const tokens = signedTokensIn(secret, text).filter(fresh)
       perLine.push(tokens)
+      texts.push(text)
       const isMarker = (raw[i] as string).toLowerCase() === MARKER_KEY
       for (const t of tokens) {
         if (isMarker && t.slot === MARKER_SLOT) markerNonce ??= t.nonce
@@ -91,14 +94,17 @@ export function createCanaryTap (options: CanaryTapOptions): CanaryTap {
       if (headerNames.length < MAX_HEADER_NAMES) headerNames.push(name)
       if (lower === MARKER_KEY) continue
       const slots = (perLine[n] ?? []).filter((t) => t.nonce === nonce).map((t) => t.slot)
-      if (slots.length === 0 && !credentialHeaders.has(lower)) continue
+      // A cut token keeps `_<nonce>_`: the value is still ours, so its hash may be reported.
+      const partial = slots.length === 0 && (texts[n] ?? '').includes(`_${nonce}_`)
+      if (slots.length === 0 && !partial && !credentialHeaders.has(lower)) continue
       const line: ArrivedLine = {
         name,
         index: n,
         length: Buffer.byteLength(value),
         scheme: SCHEME_RE.exec(value)?.[1] ?? null,
         slots,
-        hash: slots.length > 0 ? valueHash(secret, value) : null
+        partial,
+        hash: slots.length > 0 || partial ? valueHash(secret, value) : null
       }
       if (lower === 'cookie' && slots.length > 0) line.cookies = cookiesOf(value, nonce)
       lines.push(line)

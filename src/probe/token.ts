@@ -64,15 +64,24 @@ export function signedTokensIn (secret: string, text: string): TokenParts[] {
 }
 
 const B64_RUN = /[A-Za-z0-9+/=]+/y
+const JWT_SEGMENTS = /(eyJ[A-Za-z0-9_-]{2,})\.(eyJ[A-Za-z0-9_-]*)/
 
-/** The text a value carries, with any base64 run that hides a token (Basic) decoded too. */
+/**
+ * The text a value carries, with hidden parts decoded too: a base64 run that hides a token
+ * (Basic) and the header and payload of a JWT (the token is a claim, so a cut JWT keeps it).
+ * Slow path only.
+ */
 export function tokenText (value: string): string {
+  let text = value
   const at = value.indexOf(TOKEN_PREFIX_B64)
-  if (at < 0) return value
-  B64_RUN.lastIndex = at
-  const run = B64_RUN.exec(value)
-  if (run === null) return value
-  return `${value} ${Buffer.from(run[0], 'base64').toString('latin1')}`
+  if (at >= 0) {
+    B64_RUN.lastIndex = at
+    const run = B64_RUN.exec(value)
+    if (run !== null) text += ` ${Buffer.from(run[0], 'base64').toString('latin1')}`
+  }
+  const jwt = JWT_SEGMENTS.exec(value)
+  if (jwt !== null) text += ` ${Buffer.from(jwt[1] ?? '', 'base64url').toString('latin1')} ${Buffer.from(jwt[2] ?? '', 'base64url').toString('latin1')}`
+  return text
 }
 
 /** Cheap test used on the hot path: could this value carry a token at all? */

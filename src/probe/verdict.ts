@@ -111,10 +111,8 @@ function judgeLines (secret: string, shape: CanaryShape, lines: ArrivedLine[], u
   if (first.hash !== null && first.length < sentLength && first.hash === valueHash(secret, one.slice(0, first.length))) {
     return modified('truncated', `Truncated to ${first.length} of ${sentLength} bytes.`)
   }
-  if (mine(first)) return modified('changed', `Value changed: ${first.length} bytes arrived, ${sentLength} sent; the canary token survived.`)
-  const sameScheme = first.scheme !== null && one.startsWith(`${first.scheme} `)
-  if (sameScheme && first.length < sentLength) {
-    return modified('truncated', `A ${first.scheme} value of ${first.length} bytes arrived (${sentLength} sent) without the canary signature: cut short.`)
+  if (mine(first) || first.partial) {
+    return modified('changed', `Value changed: ${first.length} bytes arrived, ${sentLength} sent; it still carries the canary.`)
   }
   return modified('replaced', `Replaced by ${first.scheme === null ? 'a' : `a ${first.scheme}`} value of ${first.length} bytes that is not the canary.`)
 }
@@ -154,7 +152,7 @@ export function judgeRequest (secret: string, request: CanaryRequest, outcome: O
   const lines = outcome.answer.lines
   const verdicts = request.shapes.map((s) => judgeLines(secret, s, lines, used))
   for (const line of lines) {
-    if (used.has(line.index) || line.slots.length > 0) continue
+    if (used.has(line.index) || line.slots.length > 0 || line.partial) continue
     verdicts.push({
       name: line.name,
       shape: line.scheme === null ? 'unknown' : line.scheme,

@@ -15,6 +15,8 @@ export interface TapServer {
   appReceived: Array<Array<[string, string]>>
   /** Number of app requests that carried a well-signed canary token (fresh or not). */
   appSawSignedCanary: () => number
+  /** Number of app requests carrying a signed token whose nonce the tap never answered. */
+  appSawUnansweredCanary: () => number
   answered: () => number
   close: () => Promise<void>
 }
@@ -23,11 +25,15 @@ export async function startTapServer (secret: string, opts: { appStatus?: number
   const tap = createCanaryTap({ secret, credentialHeaders: credentialHeaderSet([]) })
   const appReceived: Array<Array<[string, string]>> = []
   let answered = 0
+  const answeredNonces = new Set<string>()
+  const nonces = (pairs: Array<[string, string]>): string[] => pairs.flatMap(([, v]) => signedTokensIn(secret, tokenText(v)).map((x) => x.nonce))
   const server = createServer((req, res) => {
     const reply = tap(req)
     req.resume()
     if (reply !== null) {
       answered++
+      const body0 = reply.body
+      if (typeof body0 === 'object' && body0 !== null && 'nonce' in body0 && typeof body0.nonce === 'string') answeredNonces.add(body0.nonce)
       const body = JSON.stringify(reply.body)
       res.writeHead(reply.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
       res.end(body)
@@ -47,7 +53,8 @@ export async function startTapServer (secret: string, opts: { appStatus?: number
     port,
     server,
     appReceived,
-    appSawSignedCanary: () => appReceived.filter((pairs) => pairs.some(([, v]) => signedTokensIn(secret, tokenText(v)).length > 0)).length,
+    appSawSignedCanary: () => appReceived.filter((pairs) => nonces(pairs).length > 0).length,
+    appSawUnansweredCanary: () => appReceived.filter((pairs) => nonces(pairs).some((n) => !answeredNonces.has(n))).length,
     answered: () => answered,
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()) })
   }
@@ -58,4 +65,36 @@ export function captureIO (env: NodeJS.ProcessEnv = {}): { io: { stdout: (s: str
   let out = ''
   let err = ''
   return { io: { stdout: (s) => { out += s }, stderr: (s) => { err += s }, env }, out: () => out, err: () => err }
+}
+
+export interface ProbeJson {
+  target: string
+  hops: Array<{
+    url: string
+    reached: boolean
+    server: string | null
+    headers: Array<{ name: string, shape: string, verdict: string, arrivedAs: string | null, detail: string, required: boolean, how: string | null, status: number | null }>
+    notes: string[]
+  }>
+  redirects: Array<{ from: string, to: string, status: number, changesOrigin: boolean, changes: string[], dropAuthorization: string[] }>
+  losses: Array<{ name: string, shape: string, verdict: string, hop: number, required: boolean }>
+  exitCode: number
+}
+
+/** Runs `hopwatch probe ... --format json` in-process; the JSON holds verdicts, never values. */
+export async function probeJson (args: string[]): Promise<{ code: number, json: ProbeJson, err: string }> {
+  const { probe } = await import('../../src/cli/probe.js')
+  const c = captureIO()
+  const code = await probe([...args, '--format', 'json'], c.io)
+  return { code, json: JSON.parse(c.out() === '' ? 'null' : c.out()) as ProbeJson, err: c.err() }
+}
+
+/** `shape label -> verdict cell` for one hop, e.g. { 'Bearer opaque': 'intact', 'Bearer JWT 10 KB': 'blocked:400' }. */
+export function cells (json: ProbeJson, hop: number): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const h of json.hops[hop]?.headers ?? []) {
+    const key = h.verdict === 'added' ? `added ${h.name}` : `${h.name} ${h.shape}`
+    out[key] = h.verdict === 'modified' && h.how !== null ? `modified:${h.how}` : h.verdict === 'blocked' && h.status !== null ? `blocked:${h.status}` : h.verdict
+  }
+  return out
 }

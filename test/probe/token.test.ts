@@ -37,7 +37,7 @@ t.test('every request of the battery carries the marker and signed tokens for ea
     t.equal(req.headers[0]?.name, 'X-Hopwatch-Canary')
     for (const shape of req.shapes) {
       const tokens = shape.sent.flatMap((l) => signedTokensIn(secret, tokenText(l.value)))
-      t.same(tokens.map((x) => x.slot).sort(), [...shape.slots].sort(), `${shape.plan.id} tokens`)
+      t.same([...new Set(tokens.map((x) => x.slot))].sort(), [...shape.slots].sort(), `${shape.plan.id} tokens`)
       t.ok(tokens.every((x) => x.nonce === req.nonce))
     }
   }
