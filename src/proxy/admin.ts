@@ -16,10 +16,13 @@ export interface AdminOptions {
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest()
 
-/** Constant-time check of `Authorization: Bearer <token>`. */
+/** Constant-time check of `Authorization: Bearer <token>` (the scheme is case-insensitive). */
 export function tokenChecker (token: string): (header: string | undefined) => boolean {
-  const expected = digest(`Bearer ${token}`)
-  return (header) => header !== undefined && timingSafeEqual(digest(header), expected)
+  const expected = digest(token)
+  return (header) => {
+    if (header === undefined || header.length < 7 || header.slice(0, 7).toLowerCase() !== 'bearer ') return false
+    return timingSafeEqual(digest(header.slice(7)), expected)
+  }
 }
 
 function wantsText (request: FastifyRequest<{ Querystring: { format?: string } }>): boolean {
