@@ -1,5 +1,5 @@
 // What strips a credential header at each layer, and the line that fixes it. Used by every rule
-// that blames a layer for a missing credential. Sources per layer: docs/layers.md.
+// that blames a layer for a missing credential. Sources per layer: docs/rules/credential-missing-on-401.md.
 import type { LayerId } from './meta.js'
 
 export const STRIP_CAUSES: Readonly<Partial<Record<LayerId | 'default', string>>> = {

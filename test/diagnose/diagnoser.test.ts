@@ -1,0 +1,105 @@
+// The engine: a control run of clean traffic stays quiet, a throwing rule is counted and the
+// others still run, memory is bounded, and nothing secret reaches a finding.
+import t from 'tap'
+import fc from 'fast-check'
+import { createDiagnoser } from '../../src/diagnose/index.js'
+import { RULES } from '../../src/diagnose/rules/index.js'
+import type { RuntimeRule } from '../../src/diagnose/rule.js'
+import { AUDIENCE, ISSUER, NOW, NOW_S, bearer, exchange, seen, unauthorized } from './factory.js'
+
+/** Headers of pass-through layers that forward credentials untouched. */
+const PASS_THROUGH: Array<Record<string, string>> = [
+  {},
+  { 'X-Forwarded-For': '192.0.2.10', 'X-Real-IP': '192.0.2.10', 'X-Forwarded-Proto': 'https' },
+  { 'X-Forwarded-For': '192.0.2.10', 'X-Forwarded-Host': 'api.example.com', 'X-Forwarded-Server': 'localhost' },
+  { 'CF-Ray': '8a1b2c-AMS', 'CDN-Loop': 'cloudflare', 'CF-Connecting-IP': '192.0.2.10', 'X-Forwarded-Proto': 'https' },
+  { Via: '1.1 d1.cloudfront.net (CloudFront)', 'X-Amz-Cf-Id': 'abc' },
+  { 'x-envoy-expected-rq-timeout-ms': '15000', 'x-request-id': 'r1', 'x-b3-traceid': 't1' }
+]
+
+t.test('control run: clean traffic through pass-through layers with valid tokens', async (t) => {
+  const diagnoser = createDiagnoser({ expectIssuers: [ISSUER], expectAudiences: [AUDIENCE], now: () => NOW })
+  fc.assert(fc.property(
+    fc.constantFrom(...PASS_THROUGH),
+    fc.constantFrom(200, 201, 204, 304, 404),
+    fc.constantFrom('/orders/:id', '/users/:id', '/health'),
+    fc.integer({ min: 120, max: 24 * 3600 }),
+    fc.constantFrom('1.1', '2.0'),
+    (headers, status, route, ttl, httpVersion) => {
+      const ex = exchange({
+        headers,
+        route,
+        httpVersion,
+        arrived: [seen('Authorization', [bearer({ jwt: { exp: NOW_S + ttl } })])],
+        response: { status }
+      })
+      const loud = diagnoser.observe(ex).filter((f) => f.severity !== 'info')
+      return loud.length === 0
+    }
+  ), { numRuns: 300 })
+  const snapshot = diagnoser.snapshot()
+  t.equal(snapshot.findings.filter((g) => g.severity !== 'info').length, 0, 'no error or warning in the report')
+  t.ok(snapshot.layers.length >= 4, 'the pass-through layers were recognised')
+  t.same(snapshot.stats?.ruleErrors, {}, 'no rule threw')
+})
+
+t.test('a throwing rule is counted and logged; the others still run; observe never throws', async (t) => {
+  const warnings: Array<{ obj: object, msg: string }> = []
+  const broken: RuntimeRule = {
+    meta: { ...RULES[0]!.meta, id: 'broken' },
+    check: () => { throw new Error('boom with request data that must not be logged') }
+  }
+  const diagnoser = createDiagnoser({
+    expectIssuers: [], expectAudiences: [], now: () => NOW,
+    log: { warn: (obj, msg) => { warnings.push({ obj, msg }) } },
+    rules: [broken, ...RULES]
+  })
+  const found = diagnoser.observe(unauthorized())
+  diagnoser.observe(unauthorized())
+  t.ok(found.some((f) => f.rule === 'credential-missing-on-401'), 'the other rules ran')
+  t.equal(diagnoser.snapshot().stats?.ruleErrors.broken, 2, 'both failures counted')
+  t.equal(warnings.length, 1, 'logged once, not per exchange')
+  t.notOk(JSON.stringify(warnings).includes('boom'), 'the error message (which could quote request data) is not logged')
+  t.doesNotThrow(() => diagnoser.observe(null as unknown as Parameters<typeof diagnoser.observe>[0]), 'garbage in does not throw')
+})
+
+t.test('finding groups are bounded; the least recently seen is forgotten first', async (t) => {
+  const diagnoser = createDiagnoser({ expectIssuers: [], expectAudiences: [], now: () => NOW, maxGroups: 10 })
+  for (let i = 0; i < 50; i++) diagnoser.observe(unauthorized({ route: `/r${i}` }))
+  diagnoser.observe(unauthorized({ route: '/r49' }))
+  const snapshot = diagnoser.snapshot()
+  t.ok(snapshot.findings.length <= 10, 'at most maxGroups groups')
+  t.ok((snapshot.stats?.evictedGroups ?? 0) > 0, 'evictions are counted')
+  t.notOk(snapshot.findings.some((g) => g.route === '/r0'), 'the oldest route was forgotten')
+  const r49 = snapshot.findings.find((g) => g.route === '/r49' && g.rule === 'credential-missing-on-401')
+  t.equal(r49?.count, 2, 'repeats are counted in one group')
+})
+
+t.test('groups: rule + header + layer + route, worst first, bounded examples', async (t) => {
+  const diagnoser = createDiagnoser({ expectIssuers: [], expectAudiences: [], now: () => NOW })
+  for (let i = 0; i < 12; i++) diagnoser.observe(unauthorized({ httpVersion: '1.0', headers: { Connection: 'close' } }))
+  diagnoser.observe(exchange({ queryKeys: ['access_token'] }))
+  const { findings, layers } = diagnoser.snapshot()
+  const missing = findings.find((g) => g.rule === 'credential-missing-on-401')
+  t.equal(missing?.count, 12)
+  t.equal(missing?.layer, 'nginx')
+  t.equal(missing?.examples.length, 5, 'examples are bounded')
+  t.equal(findings[0]?.severity, 'error', 'worst first')
+  t.equal(layers.find((l) => l.id === 'nginx')?.exchanges, 12)
+})
+
+t.test('observe() cost per exchange (all rules on)', async (t) => {
+  const diagnoser = createDiagnoser({ expectIssuers: [ISSUER], expectAudiences: [AUDIENCE] })
+  const samples = [
+    exchange({ headers: PASS_THROUGH[1] }),
+    exchange({ headers: PASS_THROUGH[3] }),
+    unauthorized({ httpVersion: '1.0', headers: { Connection: 'close' } })
+  ]
+  const n = 30_000
+  for (let i = 0; i < 2_000; i++) diagnoser.observe(samples[i % 3]!)
+  const start = process.hrtime.bigint()
+  for (let i = 0; i < n; i++) diagnoser.observe(samples[i % 3]!)
+  const perCallUs = Number(process.hrtime.bigint() - start) / 1000 / n
+  t.comment(`observe(): ${perCallUs.toFixed(2)} us per exchange over ${n} exchanges`)
+  t.ok(perCallUs < 200, 'well under a millisecond per exchange')
+})
