@@ -103,7 +103,9 @@ export async function runProbe (opts: ProbeOptions): Promise<ProbeReport> {
     for (const r of results) {
       const outcome: Outcome = r.outcome ?? (reached && r.reply.status >= 300
         ? { kind: 'blocked', status: r.reply.status, reason: reasonOf(r.reply), server: product(r.reply.server) }
-        : { kind: 'unreached', status: r.reply.status, server: product(r.reply.server) })
+        : reached
+          ? { kind: 'unreached', status: r.reply.status, server: product(r.reply.server), note: 'Other canaries reached the tap through this hop: this one was not recognised, so the marker and every canary value of this request were removed on the way.' }
+          : { kind: 'unreached', status: r.reply.status, server: product(r.reply.server) })
       for (const v of judgeRequest(opts.secret, r.request, outcome)) {
         if (v.verdict !== 'added') { headers.push(v); continue }
         const key = `${v.shapeId} ${v.shape}`

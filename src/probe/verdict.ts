@@ -29,7 +29,7 @@ export interface HeaderVerdict {
 export type Outcome =
   | { kind: 'answer', answer: CanaryAnswer }
   | { kind: 'blocked', status: number, reason: string, server: string | null }
-  | { kind: 'unreached', status: number, server: string | null }
+  | { kind: 'unreached', status: number, server: string | null, note?: string }
 
 const lower = (s: string): string => s.toLowerCase()
 
@@ -146,7 +146,7 @@ export function judgeRequest (secret: string, request: CanaryRequest, outcome: O
   if (outcome.kind === 'unreached') {
     const by = outcome.server === null ? '' : ` (Server: ${outcome.server})`
     return request.shapes.map((s) => base(s, 'unreached',
-      `No hopwatch tap answered; status ${outcome.status}${by}.`, { status: outcome.status }))
+      `No hopwatch tap answered; status ${outcome.status}${by}.${outcome.note === undefined ? '' : ` ${outcome.note}`}`, { status: outcome.status }))
   }
   const used = new Set<number>()
   const lines = outcome.answer.lines
