@@ -28,6 +28,13 @@ class Lexer {
 
   private peek (offset = 0): string { return this.text[this.pos + offset] ?? '' }
 
+  private atPlaceholder (): boolean {
+    if (this.peek() !== '{' || this.peek(1) !== '{') return false
+    const end = this.text.indexOf('}}', this.pos + 2)
+    const newline = this.text.indexOf('\n', this.pos)
+    return end !== -1 && (newline === -1 || end < newline)
+  }
+
   next (): Token | null {
     for (;;) {
       const ch = this.peek()
@@ -39,7 +46,7 @@ class Lexer {
     const line = this.line
     const column = this.col
     const ch = this.peek()
-    if (PUNCT.has(ch)) { this.advance(); return { kind: ch as '{' | '}' | ';', value: ch, line, column } }
+    if (PUNCT.has(ch) && !this.atPlaceholder()) { this.advance(); return { kind: ch as '{' | '}' | ';', value: ch, line, column } }
     if (ch === '"' || ch === "'") return { kind: 'word', value: this.quoted(ch, line, column), line, column }
     return { kind: 'word', value: this.bare(), line, column }
   }
@@ -68,6 +75,12 @@ class Lexer {
     let out = ''
     for (;;) {
       const ch = this.peek()
+      if (this.atPlaceholder()) {
+        // {{NAME}} of a template (mustache, Helm, Jinja, our own samples): one opaque piece of word.
+        while (this.peek() !== '' && !(this.peek() === '}' && this.peek(1) === '}') && this.peek() !== '\n') out += this.advance()
+        if (this.peek() === '}') { out += this.advance(); out += this.advance() }
+        continue
+      }
       if (ch === '' || ch === ' ' || ch === '\t' || ch === '\r' || ch === '\n' || PUNCT.has(ch)) return out
       if (ch === '\\' && this.peek(1) !== '') { this.advance(); out += this.advance(); continue }
       if (ch === '$' && this.peek(1) === '{') {

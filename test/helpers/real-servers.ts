@@ -6,6 +6,7 @@
 //   {{LISTEN}}   127.0.0.1:<port>            (nginx `listen`, Apache `<VirtualHost>`)
 //   {{PORT}}     <port>
 //   {{UPSTREAM}} opts.upstream, e.g. http://127.0.0.1:4321 (no trailing slash)
+//   {{UPSTREAM_PORT}} the port of opts.upstream (4321)
 //   {{PREFIX}}   the server's temp dir (absolute, no trailing slash)
 // A config without `events {` (nginx) or `LoadModule` (Apache) is treated as a body and wrapped
 // in a minimal main config that loads what the tests need.
@@ -66,11 +67,17 @@ export async function freePort (): Promise<number> {
   return port
 }
 
+function upstreamPort (upstream: string | undefined): string {
+  if (upstream === undefined) return '9'
+  try { return new URL(upstream).port || '80' } catch { return '9' }
+}
+
 export function fillPlaceholders (text: string, values: { port: number, prefix: string, upstream?: string }): string {
   return text
     .replaceAll('{{LISTEN}}', `127.0.0.1:${values.port}`)
     .replaceAll('{{PORT}}', String(values.port))
     .replaceAll('{{PREFIX}}', values.prefix)
+    .replaceAll('{{UPSTREAM_PORT}}', upstreamPort(values.upstream))
     .replaceAll('{{UPSTREAM}}', values.upstream ?? 'http://127.0.0.1:9')
 }
 

@@ -31,7 +31,7 @@ export const rule: LintRule = {
       reports.push({
         where: node,
         header: name,
-        severity: fixed ? 'error' : 'warning',
+        severity: fixed ? 'error' : (action === 'set' ? 'info' : 'warning'),
         message: action === 'set'
           ? `RequestHeader set ${name} replaces the client's ${name} with ${describeValue(value)}`
           : `RequestHeader ${action} ${name} changes the client's ${name} (${describeValue(value)})`

@@ -29,7 +29,7 @@ export const rule: LintRule = {
       reports.push({
         where: node,
         header,
-        severity: literal ? 'error' : 'warning',
+        severity: literal ? 'error' : 'info',
         message: `${node.name} ${header} replaces the client's ${header} with ${describeValue(value)}`
       })
     }
