@@ -45,9 +45,9 @@ export function valuesOf (received: Received | undefined, name: string): string[
   return received.rawHeaders.filter(([n]) => n.toLowerCase() === key).map(([, v]) => v)
 }
 
-export async function startEchoUpstream (handler: Handler = defaultHandler, host = '127.0.0.1'): Promise<EchoUpstream> {
+export async function startEchoUpstream (handler: Handler = defaultHandler, host = '127.0.0.1', maxHeaderSize = 16 * 1024): Promise<EchoUpstream> {
   const received: Received[] = []
-  const server = createServer((req, res) => {
+  const server = createServer({ maxHeaderSize }, (req, res) => {
     const hash = createHash('sha256')
     let length = 0
     req.on('data', (chunk: Buffer) => { hash.update(chunk); length += chunk.length })

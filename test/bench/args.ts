@@ -1,0 +1,82 @@
+// Flags of `npm run bench -- [flags]`.
+
+export interface BenchOptions {
+  quick: boolean
+  rounds: number
+  seconds: number
+  connections: number
+  threads: number
+  /** Requests in the counted memory run through a fresh hopwatch (target: 200,000). */
+  count: number
+  soak: boolean
+  soakTotal: number
+  soakConnections: number
+  big: boolean
+  bigBytes: number
+  profile: boolean
+  mitm: boolean
+  help: boolean
+}
+
+export const USAGE = `Usage: npm run bench -- [flags]
+
+Loopback benchmark of hopwatch serve against bare @fastify/http-proxy, direct-to-upstream and
+(when mitmdump is installed) mitmproxy's reverse mode. Needs wrk (apt-get install wrk).
+
+  --quick           smoke check: 1 round of 3 s, 20,000 counted requests
+  --rounds N        interleaved rounds (default 5)
+  --seconds S       seconds per target per round (default 10)
+  --connections C   wrk connections in the rounds (default 32)
+  --threads T       wrk threads (default 1: the machine's cores go to the processes measured)
+  --count N         requests in the counted memory run through a fresh hopwatch (default 200000)
+  --soak            also 1,000,000 requests at 64 connections with every shape and status
+  --soak-total N    requests in the soak (default 1000000)
+  --big             also a 1 GiB upload and a 1 GiB download through hopwatch
+  --big-mib N       size of each big transfer in MiB (default 1024)
+  --profile         also CPU-profile hopwatch and bare under load (node --cpu-prof), top frames
+  --no-mitm         leave mitmproxy out even if installed
+  --help            this text
+`
+
+function intFlag (name: string, value: string | undefined, min: number, max: number): number {
+  const n = Number(value)
+  if (value === undefined || !Number.isInteger(n) || n < min || n > max) {
+    throw new Error(`${name} needs a whole number from ${min} to ${max}`)
+  }
+  return n
+}
+
+export function parseArgs (argv: string[]): BenchOptions {
+  const o: BenchOptions = {
+    quick: false, rounds: 5, seconds: 10, connections: 32, threads: 1, count: 200_000,
+    soak: false, soakTotal: 1_000_000, soakConnections: 64, big: false, bigBytes: 1024 * 1024 * 1024,
+    profile: false, mitm: true, help: false
+  }
+  const set = { rounds: false, seconds: false, count: false }
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i] as string
+    const next = (): string | undefined => argv[++i]
+    switch (flag) {
+      case '--quick': o.quick = true; break
+      case '--rounds': o.rounds = intFlag(flag, next(), 1, 50); set.rounds = true; break
+      case '--seconds': o.seconds = intFlag(flag, next(), 1, 120); set.seconds = true; break
+      case '--connections': o.connections = intFlag(flag, next(), 1, 1024); break
+      case '--threads': o.threads = intFlag(flag, next(), 1, 64); break
+      case '--count': o.count = intFlag(flag, next(), 1000, 10_000_000); set.count = true; break
+      case '--soak': o.soak = true; break
+      case '--soak-total': o.soakTotal = intFlag(flag, next(), 1000, 10_000_000); break
+      case '--big': o.big = true; break
+      case '--big-mib': o.bigBytes = intFlag(flag, next(), 1, 8192) * 1024 * 1024; break
+      case '--profile': o.profile = true; break
+      case '--no-mitm': o.mitm = false; break
+      case '--help': case '-h': o.help = true; break
+      default: throw new Error(`unknown flag ${flag}`)
+    }
+  }
+  if (o.quick) {
+    if (!set.rounds) o.rounds = 1
+    if (!set.seconds) o.seconds = 3
+    if (!set.count) o.count = 20_000
+  }
+  return o
+}

@@ -1,0 +1,111 @@
+// The printed result: a markdown table per target, the ratios, and the target lines
+// (PASS/FAIL, informational: the exit code only says whether the harness itself worked).
+import type { Transfer } from './big.js'
+import type { CountedResult } from './counted.js'
+import type { ProfileSummary } from './profile.js'
+import { MiB } from './procs.js'
+import type { TargetSummary } from './rounds.js'
+
+export interface Ratios { rps: number; p99: number; cpu: number | null; auditCpuUs: number | null }
+export interface Check { name: string; pass: boolean; value: string; source: string }
+
+const mib = (b: number | null): string => (b === null ? '-' : (b / MiB).toFixed(1))
+const ms = (us: number): string => (us / 1000).toFixed(2)
+const x = (v: number | null): string => (v === null || !Number.isFinite(v) ? '-' : `${v.toFixed(2)}x`)
+
+export function ratios (rows: TargetSummary[]): Ratios | null {
+  const hop = rows.find((r) => r.target === 'hopwatch')
+  const bare = rows.find((r) => r.target === 'bare')
+  if (hop === undefined || bare === undefined) return null
+  const cpu = hop.cpuUsPerReq !== null && bare.cpuUsPerReq !== null ? hop.cpuUsPerReq / bare.cpuUsPerReq : null
+  const audit = hop.cpuUsPerReq !== null && bare.cpuUsPerReq !== null ? hop.cpuUsPerReq - bare.cpuUsPerReq : null
+  return { rps: hop.rps / bare.rps, p99: hop.p99Us / bare.p99Us, cpu, auditCpuUs: audit }
+}
+
+export function targetTable (rows: TargetSummary[]): string {
+  const head = '| target | req/s (median) | p50 ms | p99 ms | peak RSS MiB | CPU µs/req | rounds | sent | counted by hopwatch | transport errors |'
+  const sep = '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
+  const lines = rows.map((r) => `| ${r.target} | ${r.rps.toFixed(0)} | ${ms(r.p50Us)} | ${ms(r.p99Us)} | ${mib(r.peakRssBytes)} | ${r.cpuUsPerReq === null ? '- (no proxy)' : r.cpuUsPerReq.toFixed(1)} | ${r.rounds} | ${r.sent} | ${r.counted ?? '-'} | ${r.transportErrors} |`)
+  return [head, sep, ...lines].join('\n')
+}
+
+export function ratioTable (rows: TargetSummary[]): string {
+  const bare = rows.find((r) => r.target === 'bare')
+  if (bare === undefined) return ''
+  const head = '| vs bare @fastify/http-proxy | req/s | p50 | p99 | CPU/req | CPU µs/req added |'
+  const sep = '|---|---:|---:|---:|---:|---:|'
+  const lines = rows.filter((r) => r.target !== 'bare').map((r) => {
+    const cpu = r.cpuUsPerReq !== null && bare.cpuUsPerReq !== null
+    return `| ${r.target} | ${x(r.rps / bare.rps)} | ${x(r.p50Us / bare.p50Us)} | ${x(r.p99Us / bare.p99Us)} | ${cpu ? x((r.cpuUsPerReq as number) / (bare.cpuUsPerReq as number)) : '-'} | ${cpu ? ((r.cpuUsPerReq as number) - (bare.cpuUsPerReq as number)).toFixed(1) : '-'} |`
+  })
+  return [head, sep, ...lines].join('\n')
+}
+
+export function countedTable (runs: Array<{ label: string; run: CountedResult }>): string {
+  const head = '| run | connections | sent | completed | counted by hopwatch | lost | upstream got | transport errors | unexpected statuses | req/s | RSS first checkpoint MiB | RSS end MiB | peak RSS MiB | RSS growth |'
+  const sep = '|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|'
+  const lines = runs.map(({ label, run }) => {
+    const first = run.checkpoints[0]
+    const last = run.checkpoints[run.checkpoints.length - 1]
+    const errors = run.transportErrors.connect + run.transportErrors.read + run.transportErrors.write + run.transportErrors.timeout
+    const unexpected = Object.entries(run.unexpectedStatuses).map(([k, v]) => `${k}:${v}`).join(' ') || 'none'
+    return `| ${label} | ${run.connections} | ${run.sent} | ${run.completed} | ${run.counted} | ${run.lost} | ${run.upstreamReceived} | ${errors} | ${unexpected} | ${run.rps.toFixed(0)} | ${mib(first?.rssBytes ?? null)} | ${mib(last?.rssBytes ?? null)} | ${mib(last?.peakRssBytes ?? null)} | ${run.rssGrowthPct === null ? '-' : `${run.rssGrowthPct.toFixed(1)}%`} |`
+  })
+  return [head, sep, ...lines].join('\n')
+}
+
+export function bigTable (transfers: Transfer[]): string {
+  const head = '| transfer | bytes | intact | seconds | MiB/s | RSS before MiB | RSS max MiB | growth MiB |'
+  const sep = '|---|---:|---|---:|---:|---:|---:|---:|'
+  return [head, sep, ...transfers.map((t) => `| ${t.direction} | ${t.bytes} | ${t.ok ? 'yes' : `NO (${t.detail})`} | ${t.seconds.toFixed(1)} | ${t.mibPerS.toFixed(0)} | ${mib(t.rssBeforeBytes)} | ${mib(t.rssMaxBytes)} | ${mib(t.rssGrowthBytes)} |`)].join('\n')
+}
+
+export function profileText (p: ProfileSummary): string {
+  const lines = [`${p.target}: ${p.busyMs.toFixed(0)} ms on CPU (main thread, sampled) for ${p.requests} requests = ${p.busyUsPerReq.toFixed(1)} µs/req; profile ${p.file}`,
+    '  self time by package/module:']
+  for (const g of p.groups) lines.push(`    ${g.pct.toFixed(1).padStart(5)}%  ${g.selfMs.toFixed(0).padStart(6)} ms  ${g.name}`)
+  lines.push('  top frames by self time:')
+  for (const f of p.frames) lines.push(`    ${f.pct.toFixed(1).padStart(5)}%  ${f.selfMs.toFixed(0).padStart(6)} ms  ${f.name}`)
+  return lines.join('\n')
+}
+
+export interface CheckInput {
+  rows: TargetSummary[]
+  count: CountedResult | null
+  soak: CountedResult | null
+  big: Transfer[] | null
+}
+
+export function checks (input: CheckInput): Check[] {
+  const out: Check[] = []
+  const r = ratios(input.rows)
+  if (r !== null) {
+    out.push({ name: 'hopwatch >= 0.9x bare req/s', pass: r.rps >= 0.9, value: x(r.rps), source: 'issue 2' })
+    out.push({ name: 'hopwatch p99 <= 1.2x bare', pass: r.p99 <= 1.2, value: x(r.p99), source: 'issue 2' })
+    out.push({ name: 'hopwatch >= 1.0x bare req/s', pass: r.rps >= 1.0, value: x(r.rps), source: 'issue 6' })
+    out.push({ name: 'hopwatch p99 <= bare p99', pass: r.p99 <= 1.0, value: x(r.p99), source: 'issue 6' })
+    if (r.auditCpuUs !== null) out.push({ name: 'audit adds <= 10 µs CPU/req (hopwatch - bare)', pass: r.auditCpuUs <= 10, value: `${r.auditCpuUs.toFixed(1)} µs`, source: 'issue 6' })
+  }
+  const hop = input.rows.find((row) => row.target === 'hopwatch')
+  if (hop?.counted != null) out.push({ name: 'rounds: every request sent through hopwatch counted', pass: hop.counted === hop.sent, value: `${hop.counted}/${hop.sent}`, source: 'issue 2' })
+  if (input.count !== null) {
+    const peak = input.count.checkpoints[input.count.checkpoints.length - 1]?.peakRssBytes ?? null
+    out.push({ name: `peak RSS <= 150 MiB after ${input.count.completed} requests`, pass: peak !== null && peak <= 150 * MiB && input.count.completed >= 200_000, value: `${mib(peak)} MiB${input.count.completed < 200_000 ? ' (fewer than 200k: not the target run)' : ''}`, source: 'issue 2' })
+    out.push({ name: 'counted run: zero lost exchanges', pass: input.count.lost === 0, value: `${input.count.counted}/${input.count.sent}`, source: 'issue 2' })
+  }
+  if (input.soak !== null) {
+    const s = input.soak
+    const errors = s.transportErrors.connect + s.transportErrors.read + s.transportErrors.write + s.transportErrors.timeout + Object.values(s.unexpectedStatuses).reduce((a, v) => a + v, 0)
+    out.push({ name: 'soak: zero errors', pass: errors === 0, value: String(errors), source: 'issue 6' })
+    out.push({ name: 'soak: zero lost exchanges', pass: s.lost === 0, value: `${s.counted}/${s.sent}`, source: 'issue 6' })
+    out.push({ name: 'soak: RSS growth < 10% from first checkpoint to end', pass: s.rssGrowthPct !== null && s.rssGrowthPct < 10, value: s.rssGrowthPct === null ? '-' : `${s.rssGrowthPct.toFixed(1)}%`, source: 'issue 6' })
+  }
+  for (const t of input.big ?? []) {
+    out.push({ name: `big ${t.direction}: intact, RSS growth < 64 MiB`, pass: t.ok && t.rssGrowthBytes < 64 * MiB, value: `${t.ok ? 'intact' : 'BROKEN'}, +${mib(t.rssGrowthBytes)} MiB`, source: 'issue 6' })
+  }
+  return out
+}
+
+export function checkLines (list: Check[]): string {
+  return list.map((c) => `${c.pass ? 'PASS' : 'FAIL'}  ${c.name}: ${c.value}  (${c.source})`).join('\n')
+}

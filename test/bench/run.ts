@@ -1,0 +1,134 @@
+// `npm run bench`: hopwatch serve vs bare @fastify/http-proxy vs direct (and mitmproxy when
+// installed), interleaved rounds on loopback, a counted 200k run for memory, and optionally
+// the soak, the 1 GiB transfers and CPU profiles. Every child is stopped by its PID.
+import { existsSync, writeFileSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { parseArgs, USAGE, type BenchOptions } from './args.js'
+import { bigTransfers, type Transfer } from './big.js'
+import { countedRun, type CountedResult } from './counted.js'
+import { killAllSync, stopAll, stopChild } from './procs.js'
+import { profileTarget, type ProfileSummary } from './profile.js'
+import { bigTable, checkLines, checks, countedTable, profileText, ratios, ratioTable, targetTable } from './report.js'
+import { runRounds, summarize } from './rounds.js'
+import { directTarget, findMitmdump, startBare, startHopwatch, startMitmproxy, startUpstream, type Target, type Upstream } from './targets.js'
+import { findWrk, runWrk } from './wrk.js'
+
+const log = (line: string): void => { console.log(line) }
+
+async function lintBench (): Promise<{ files: number; ms: number } | null> {
+  const path = fileURLToPath(new URL('./lint.js', import.meta.url))
+  if (!existsSync(path)) return null
+  const mod: unknown = await import(pathToFileURL(path).href)
+  const fn = (mod as { benchLint?: unknown }).benchLint
+  if (typeof fn !== 'function') { log('  test/bench/lint.js has no benchLint export; skipped'); return null }
+  const result: unknown = await (fn as () => Promise<unknown>)()
+  const r = result as { files?: unknown; ms?: unknown }
+  return typeof r.files === 'number' && typeof r.ms === 'number' ? { files: r.files, ms: r.ms } : null
+}
+
+async function startTargets (upstream: Upstream, o: BenchOptions): Promise<{ targets: Target[]; mitm: string }> {
+  const targets: Target[] = [directTarget(upstream), await startBare(upstream), await startHopwatch(upstream)]
+  const mitmdump = o.mitm ? findMitmdump() : null
+  let mitm = 'skipped: mitmdump not on PATH (apt-get install mitmproxy to include it)'
+  if (!o.mitm) mitm = 'skipped: --no-mitm'
+  if (mitmdump !== null) {
+    try {
+      targets.push(await startMitmproxy(mitmdump, upstream))
+      mitm = `included (${mitmdump}, reverse mode)`
+    } catch (err) { mitm = `skipped: ${(err as Error).message}` }
+  }
+  return { targets, mitm }
+}
+
+async function bench (o: BenchOptions): Promise<Record<string, unknown>> {
+  const load = { connections: o.connections, threads: o.threads, seconds: o.seconds }
+  log(`hopwatch bench: ${o.rounds} interleaved round(s) of ${o.seconds} s per target, ${o.connections} connections, wrk -t${o.threads}, ${cpus().length} CPUs, node ${process.version}`)
+  const upstream = await startUpstream()
+  const { targets, mitm } = await startTargets(upstream, o)
+  log(`mitmproxy: ${mitm}`)
+  for (const t of targets) log(`  ${t.name.padEnd(9)} ${t.url}${t.pid === null ? '' : ` pid ${t.pid}`}`)
+  log('warm-up: 3 s per target')
+  for (const t of targets) await runWrk({ url: t.url, host: t.host, mix: 'bench', connections: o.connections, threads: o.threads, seconds: 3, quota: 0 })
+
+  log('rounds:')
+  const samples = await runRounds(targets, upstream, load, o.rounds, log)
+  const rows = summarize(targets, samples)
+  for (const t of targets) if (t.child !== null) await stopChild(t.child)
+
+  log(`counted run: ${o.count.toLocaleString('en')} requests through a fresh hopwatch at ${o.connections} connections`)
+  const fresh = await startHopwatch(upstream)
+  const count = await countedRun(fresh, upstream, { mix: 'bench', total: o.count, segment: 100_000, connections: o.connections, threads: o.threads }, log)
+  if (fresh.child !== null) await stopChild(fresh.child)
+
+  let soak: CountedResult | null = null
+  if (o.soak) {
+    const total = o.quick ? Math.min(o.soakTotal, 100_000) : o.soakTotal
+    log(`soak: ${total.toLocaleString('en')} requests at ${o.soakConnections} connections, every shape and status, fresh hopwatch`)
+    const target = await startHopwatch(upstream)
+    soak = await countedRun(target, upstream, { mix: 'soak', total, segment: Math.min(100_000, total), connections: o.soakConnections, threads: o.threads }, log)
+    if (target.child !== null) await stopChild(target.child)
+  }
+
+  let big: Transfer[] | null = null
+  if (o.big) {
+    const bytes = o.quick ? Math.min(o.bigBytes, 64 * 1024 * 1024) : o.bigBytes
+    log(`big: ${(bytes / 1048576).toFixed(0)} MiB up and down through a fresh hopwatch`)
+    const target = await startHopwatch(upstream)
+    big = await bigTransfers(target, bytes, log)
+    if (target.child !== null) await stopChild(target.child)
+  }
+
+  const profiles: ProfileSummary[] = []
+  if (o.profile) {
+    log(`profile: node --cpu-prof, ${o.seconds} s of load each`)
+    for (const which of ['hopwatch', 'bare'] as const) profiles.push(await profileTarget(which, upstream, load, log))
+  }
+  await stopChild(upstream.child)
+
+  const lint = await lintBench().catch((err: unknown) => { log(`  lint bench failed: ${(err as Error).message}`); return null })
+
+  const list = checks({ rows, count, soak, big })
+  log('\n## Throughput and latency (median over rounds)\n')
+  log(targetTable(rows))
+  log('\n## Ratios\n')
+  log(ratioTable(rows))
+  log('\n## Counted runs (fresh hopwatch each)\n')
+  log(countedTable([{ label: 'bench mix', run: count }, ...(soak === null ? [] : [{ label: 'soak mix', run: soak }])]))
+  if (big !== null) { log('\n## 1 GiB transfers through hopwatch\n'); log(bigTable(big)) }
+  for (const p of profiles) { log(`\n## CPU profile\n`); log(profileText(p)) }
+  if (lint !== null) log(`\nlint bench: ${lint.files} files in ${lint.ms.toFixed(0)} ms`)
+  log(`\nmitmproxy: ${mitm}`)
+  log('\n## Targets (informational)\n')
+  log(checkLines(list))
+  return { startedAt: new Date().toISOString(), machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version }, options: o, mitmproxy: mitm, samples, summary: rows, ratios: ratios(rows), count, soak, big, profiles, lint, checks: list }
+}
+
+async function main (): Promise<number> {
+  let o: BenchOptions
+  try { o = parseArgs(process.argv.slice(2)) } catch (err) { console.error(`bench: ${(err as Error).message}\n\n${USAGE}`); return 2 }
+  if (o.help) { log(USAGE); return 0 }
+  if (findWrk() === null) {
+    console.error('bench: wrk is not installed. Install it with `apt-get install wrk` (Debian/Ubuntu) and run `npm run bench` again.')
+    return 2
+  }
+  const onSignal = (): void => { void stopAll().finally(() => process.exit(130)) }
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  process.once('exit', killAllSync)
+  try {
+    const results = await bench(o)
+    const file = join(tmpdir(), `hopwatch-bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
+    writeFileSync(file, JSON.stringify(results, null, 2))
+    log(`\nJSON results: ${file}`)
+    return 0
+  } catch (err) {
+    console.error(`bench: harness failed: ${(err as Error).stack ?? String(err)}`)
+    return 1
+  } finally {
+    await stopAll()
+  }
+}
+
+process.exitCode = await main()

@@ -1,0 +1,98 @@
+// Rule tables for the NGINX lint rules.
+import type { RuleCases } from './types.js'
+
+const loc = (body: string): string => `server {\n  listen 80;\n  location / {\n    proxy_pass http://app;\n${body}\n  }\n}\n`
+
+export const NGINX_CASES: Record<string, RuleCases> = {
+  'nginx-credential-header-cleared': {
+    valid: [
+      { code: loc('    proxy_set_header Accept-Encoding "";') },
+      { code: loc('    proxy_set_header Authorization $http_authorization;') },
+      { name: 'ingress pattern is left to nginx-ingress-auth-strip', code: loc('    auth_basic "x";\n    proxy_set_header Authorization "";') }
+    ],
+    invalid: [
+      { code: loc('    proxy_set_header Authorization "";'), findings: [{ line: 5, severity: 'error', header: 'Authorization' }] },
+      { code: loc("    proxy_set_header Cookie '';"), findings: [{ line: 5, header: 'Cookie' }] },
+      { code: loc('    proxy_set_header X-Tenant-Key "";'), credentialHeaders: ['X-Tenant-Key'], findings: [{ line: 5 }] }
+    ]
+  },
+  'nginx-credential-header-replaced': {
+    valid: [
+      { code: loc('    proxy_set_header Authorization $http_authorization;') },
+      { code: loc('    proxy_set_header Host $host;') }
+    ],
+    invalid: [
+      { code: loc('    proxy_set_header Authorization "Basic dXNlcjpwYXNz";'), findings: [{ line: 5, severity: 'error', header: 'Authorization' }] },
+      { code: loc('    proxy_set_header Authorization "Bearer $cookie_token";'), findings: [{ line: 5, severity: 'info' }] }
+    ]
+  },
+  'nginx-pass-request-headers-off': {
+    valid: [{ code: loc('    proxy_pass_request_headers on;') }, { code: loc('') }],
+    invalid: [{ code: loc('    proxy_pass_request_headers off;'), findings: [{ line: 5, severity: 'error' }] }]
+  },
+  'nginx-proxy-set-header-inheritance': {
+    valid: [
+      { code: 'server {\n  proxy_set_header X-Real-IP $remote_addr;\n  location / { proxy_pass http://app; }\n}\n' },
+      { code: 'server {\n  proxy_set_header X-Real-IP $remote_addr;\n  location / {\n    proxy_set_header X-Real-IP $remote_addr;\n    proxy_set_header Host $host;\n  }\n}\n' }
+    ],
+    invalid: [
+      { code: 'http {\n  proxy_set_header X-Real-IP $remote_addr;\n  server {\n    proxy_set_header Host $host;\n  }\n}\n', findings: [{ line: 4, severity: 'warning' }] },
+      { code: 'server {\n  proxy_set_header X-Api-Key $cookie_key;\n  location / {\n    proxy_set_header Host $host;\n  }\n}\n', findings: [{ line: 2, severity: 'info' }, { line: 4, severity: 'error', header: 'X-Api-Key' }] }
+    ]
+  },
+  'nginx-underscores-in-headers': {
+    valid: [
+      { code: 'server { listen 80; location / { proxy_pass http://app; } }\n' },
+      { code: 'http { underscores_in_headers on; server { listen 80; } }\n', credentialHeaders: ['api_key'] },
+      { code: 'server { ignore_invalid_headers off; listen 80; }\n', credentialHeaders: ['api_key'] }
+    ],
+    invalid: [
+      { code: 'server {\n  listen 80;\n}\n', credentialHeaders: ['api_key'], findings: [{ line: 1, severity: 'error', header: 'api_key' }] },
+      { code: 'server {\n  listen 80;\n  proxy_set_header x_request_sig $http_x_request_sig;\n}\n', findings: [{ line: 3, severity: 'warning' }] }
+    ]
+  },
+  'nginx-hide-auth-response-header': {
+    valid: [{ code: loc('    proxy_hide_header X-Powered-By;') }],
+    invalid: [
+      { code: loc('    proxy_hide_header WWW-Authenticate;'), findings: [{ line: 5, severity: 'error' }] },
+      { code: loc('    proxy_hide_header Set-Cookie;'), findings: [{ line: 5, severity: 'warning' }] }
+    ]
+  },
+  'nginx-client-header-buffer-too-small': {
+    valid: [{ code: 'http { large_client_header_buffers 4 8k; }\n' }, { code: 'http { large_client_header_buffers 4 32k; }\n' }],
+    invalid: [
+      { code: 'http {\n  large_client_header_buffers 4 1k;\n}\n', findings: [{ line: 2, severity: 'error' }] },
+      { code: 'http {\n  large_client_header_buffers 2 4k;\n}\n', findings: [{ line: 2, severity: 'warning' }] }
+    ]
+  },
+  'nginx-proxy-buffer-too-small': {
+    valid: [{ code: loc('    proxy_buffer_size 16k;') }],
+    invalid: [{ code: loc('    proxy_buffer_size 2k;'), findings: [{ line: 5, severity: 'warning' }] }]
+  },
+  'nginx-redirect-changes-origin': {
+    valid: [
+      { code: 'server {\n  listen 80;\n  server_name api.example.com;\n  return 301 http://api.example.com$request_uri;\n}\n' },
+      { code: 'server {\n  listen 443 ssl;\n  location /old { return 308 /new; }\n}\n' },
+      { code: 'server {\n  listen 80;\n  location / { return 302 $scheme://$host/login; }\n}\n' }
+    ],
+    invalid: [
+      { code: 'server {\n  listen 80;\n  server_name api.example.com;\n  return 301 https://api.example.com$request_uri;\n}\n', findings: [{ line: 4, severity: 'info' }] },
+      { code: 'server {\n  listen 80;\n  server_name api.example.com;\n  location / {\n    return 307 https://auth.example.com/login;\n  }\n}\n', findings: [{ line: 5, severity: 'warning' }] },
+      { code: 'server {\n  listen 80;\n  server_name a.example;\n  rewrite ^/v1/(.*)$ http://b.example/$1 permanent;\n}\n', findings: [{ line: 4, severity: 'warning' }] }
+    ]
+  },
+  'nginx-cache-authorized-responses': {
+    valid: [
+      { code: 'server {\n  location / {\n    proxy_cache api;\n    proxy_cache_bypass $http_authorization;\n    proxy_no_cache $http_authorization;\n    proxy_pass http://app;\n  }\n}\n' },
+      { code: 'server {\n  proxy_cache api;\n  proxy_cache_key "$scheme$host$request_uri$http_authorization";\n  location / { proxy_pass http://app; }\n}\n' },
+      { code: 'server {\n  proxy_cache api;\n  location / {\n    proxy_cache off;\n    proxy_pass http://app;\n  }\n}\n' }
+    ],
+    invalid: [
+      { code: 'server {\n  proxy_cache api;\n  location / { proxy_pass http://app; }\n  location /b { proxy_pass http://app; }\n}\n', findings: [{ line: 2, severity: 'error' }] }
+    ]
+  },
+  'nginx-ingress-auth-strip': {
+    valid: [{ code: loc('    auth_basic off;\n    proxy_set_header Authorization "";'), name: 'auth_basic off is not the pattern' }, { code: loc('    auth_basic "x";') }],
+    invalid: [{ code: loc('    auth_basic "Authentication Required";\n    auth_basic_user_file /etc/ingress-controller/auth/default-x.passwd;\n    proxy_set_header Authorization "";'), findings: [{ line: 7, severity: 'error' }] }]
+  }
+}
