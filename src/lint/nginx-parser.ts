@@ -171,9 +171,11 @@ export function parseNginx (text: string, file: string): ParseResult {
     stack.pop()
   }
 
+  const unterminated = problems.some((p) => p.message.startsWith('unterminated'))
   if (words.length > 0) {
     const first = words[0]
-    problems.push({ kind: 'syntax', file, line: first?.line ?? 1, column: first?.column ?? 1, message: `unexpected end of file: directive "${first?.value ?? ''}" is not terminated by ";"` })
+    // After an unterminated string the missing ';' is the same mistake: say it once.
+    if (!unterminated) problems.push({ kind: 'syntax', file, line: first?.line ?? 1, column: first?.column ?? 1, message: `unexpected end of file: directive "${first?.value ?? ''}" is not terminated by ";"` })
     make(null)
   }
   for (let i = stack.length - 1; i >= 1; i--) {

@@ -7,7 +7,7 @@ import type { ConfNode, LintReport, LintRule } from '../types.js'
 const id = 'nginx-redirect-changes-origin'
 const REDIRECT_CODES = new Set(['301', '302', '303', '307', '308'])
 const SAME_HOST_VARS = /^\$(host|http_host|server_name|best_http_host)$/
-const ABSOLUTE = /^(https?|\$scheme):\/\/([^/:?#]*)(?::([^/?#]*))?/i
+const ABSOLUTE = /^(https?|\$scheme):\/\/(\$\{?\w+\}?|[^/:?#$]*)(?::(\$\{?\w+\}?|[^/?#$]*))?/i
 
 interface Origin { schemes: Set<string>, hosts: Set<string>, ports: Set<string> }
 
@@ -44,8 +44,10 @@ function changes (url: string, origin: Origin): string[] {
   const out: string[] = []
   if (scheme !== '$scheme' && origin.schemes.size > 0 && !origin.schemes.has(scheme)) out.push('scheme')
   if (!SAME_HOST_VARS.test(host) && !origin.hosts.has(host) && !host.startsWith('$')) out.push('host')
+  // http -> https on default ports is one change (the scheme), not two.
+  const implicit = m[3] === undefined && out.includes('scheme')
   const port = m[3] ?? (scheme === 'https' ? '443' : scheme === 'http' ? '80' : undefined)
-  if (port !== undefined && !port.startsWith('$') && !origin.ports.has(port)) out.push('port')
+  if (!implicit && port !== undefined && !port.startsWith('$') && !origin.ports.has(port)) out.push('port')
   return out
 }
 

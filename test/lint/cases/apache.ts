@@ -24,7 +24,7 @@ export const APACHE_CASES: Record<string, RuleCases> = {
     invalid: [
       { code: vhost('    Header unset WWW-Authenticate'), findings: [{ line: 3, severity: 'error' }] },
       { code: vhost('    Header always unset WWW-Authenticate'), findings: [{ line: 3, severity: 'info' }] },
-      { code: '<VirtualHost *:80>\n    ProxyPassMatch "^/(.*\\.php)$" "fcgi://127.0.0.1:9000/var/www/$1"\n    Header always unset WWW-Authenticate\n</VirtualHost>\n', findings: [{ line: 2, severity: 'error' }, { line: 3, severity: 'error' }] }
+      { code: '<VirtualHost *:80>\n    ProxyPassMatch "^/(.*\\.php)$" "fcgi://127.0.0.1:9000/var/www/$1"\n    Header always unset WWW-Authenticate\n</VirtualHost>\n', findings: [{ line: 3, severity: 'error' }] }
     ]
   },
   'apache-cgi-without-passauth': {

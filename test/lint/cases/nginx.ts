@@ -37,7 +37,7 @@ export const NGINX_CASES: Record<string, RuleCases> = {
     ],
     invalid: [
       { code: 'http {\n  proxy_set_header X-Real-IP $remote_addr;\n  server {\n    proxy_set_header Host $host;\n  }\n}\n', findings: [{ line: 4, severity: 'warning' }] },
-      { code: 'server {\n  proxy_set_header X-Api-Key $cookie_key;\n  location / {\n    proxy_set_header Host $host;\n  }\n}\n', findings: [{ line: 2, severity: 'info' }, { line: 4, severity: 'error', header: 'X-Api-Key' }] }
+      { code: 'server {\n  proxy_set_header X-Api-Key $cookie_key;\n  location / {\n    proxy_set_header Host $host;\n  }\n}\n', findings: [{ line: 4, severity: 'error', header: 'X-Api-Key' }] }
     ]
   },
   'nginx-underscores-in-headers': {
