@@ -73,7 +73,12 @@ function response(status, headers, body)
   got = got + 1
   local key = tostring(status)
   statuses[key] = (statuses[key] or 0) + 1
-  if got >= ${quotaPerThread} then wrk.thread:stop() end
+  if got == ${quotaPerThread} then
+    -- wrk's main thread sleeps the whole -d; the runner sends SIGINT once every thread said so.
+    io.write("QUOTA\\n")
+    io.flush()
+    wrk.thread:stop()
+  end
 end
 `
 : ''}
@@ -117,7 +122,15 @@ export async function runWrk (run: WrkRun): Promise<WrkResult> {
       track(child)
       let stdout = ''
       let stderr = ''
-      child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c })
+      let quotaSeen = 0
+      child.stdout.setEncoding('utf8').on('data', (c: string) => {
+        stdout += c
+        const seen = stdout.split('\n').filter((l) => l === 'QUOTA').length
+        if (seen > quotaSeen) {
+          quotaSeen = seen
+          if (quotaSeen >= threads && child.pid !== undefined) process.kill(child.pid, 'SIGINT')
+        }
+      })
       child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr = (stderr + c).slice(-4096) })
       const bound = setTimeout(() => { if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL') }, (run.seconds + 30) * 1000)
       child.once('error', (err) => { clearTimeout(bound); reject(err) })
