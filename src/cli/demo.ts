@@ -34,7 +34,8 @@ function demoApp (token: string): Server {
 /** The misconfigured layer: forwards to hopwatch, drops Authorization under /admin. */
 function strippingLayer (targetPort: number): Server {
   return createServer((req: IncomingMessage, res: ServerResponse) => {
-    const headers = { ...req.headers }
+    // Like any proxy, it says so: Via (RFC 9110 7.6.3) and X-Forwarded-For.
+    const headers = { ...req.headers, via: '1.1 demo-layer', 'x-forwarded-for': req.socket.remoteAddress ?? HOST }
     if ((req.url ?? '').startsWith('/admin')) delete headers.authorization
     const upstream = httpRequest({ host: HOST, port: targetPort, method: req.method, path: req.url, headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers)

@@ -10,13 +10,18 @@ import { Auditor } from './audit.js'
 import { createTrafficApp } from './traffic.js'
 import { createAdminApp } from './admin.js'
 import { buildReport } from '../report/model.js'
+import { renderReportHtml } from '../report/html.js'
+import { createDiagnoser } from '../diagnose/index.js'
+import { createCanaryTap } from '../probe/tap.js'
 import { createLogger } from './logger.js'
+import { createMetrics, type Metrics } from './metrics.js'
 
 export interface RunningServer {
   trafficUrl: string
   adminUrl: string
   store: ExchangeStore
   auditor: Auditor
+  metrics: Metrics
   logger: Logger
   close: () => Promise<void>
 }
@@ -35,17 +40,41 @@ function urlOf (app: FastifyInstance): string {
 export async function startServer (config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const logger = createLogger(config.logLevel, options.logDestination)
   const store = new ExchangeStore(config.maxExchanges)
+  const credentialNames = credentialHeaderSet(config.credentialHeaders)
+  const diagnoser = createDiagnoser({
+    expectIssuers: config.expectIssuers,
+    expectAudiences: config.expectAudiences,
+    credentialHeaders: config.credentialHeaders,
+    log: { warn: (obj, msg) => logger.warn(obj, msg) }
+  })
+  const metrics = createMetrics({ credentialHeaders: config.credentialHeaders })
   const auditor = new Auditor({
-    credentialNames: credentialHeaderSet(config.credentialHeaders),
+    credentialNames,
     hash: createHasher(config.fingerprintKey),
     store,
-    logger
+    logger,
+    diagnoser,
+    observers: [metrics]
   })
-  const traffic = await createTrafficApp({ config, auditor })
+  const tap = config.probeSecret === null ? null : createCanaryTap({ secret: config.probeSecret, credentialHeaders: credentialNames })
+  const traffic = await createTrafficApp({
+    config,
+    auditor,
+    ...(tap === null ? {} : { answer: (request) => tap(request.raw) })
+  })
+  const report = (): ReturnType<typeof buildReport> => buildReport(store, diagnoser.snapshot(), auditor.failures)
   const admin = await createAdminApp({
     store,
     token: config.adminToken,
-    report: () => buildReport(store, null, auditor.failures)
+    report,
+    extend: (app) => {
+      app.get('/report.html', async (_request, reply) => reply
+        .type('text/html; charset=utf-8')
+        .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'")
+        .header('x-content-type-options', 'nosniff')
+        .send(renderReportHtml(report())))
+      app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.render()))
+    }
   })
   try {
     await traffic.listen({ host: config.listen.host, port: config.listen.port })
@@ -62,6 +91,7 @@ export async function startServer (config: Config, options: ServerOptions = {}):
     adminUrl,
     store,
     auditor,
+    metrics,
     logger,
     close: async () => {
       await Promise.allSettled([traffic.close(), admin.close()])
