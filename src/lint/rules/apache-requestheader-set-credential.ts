@@ -5,6 +5,13 @@ import type { LintReport, LintRule } from '../types.js'
 
 const id = 'apache-requestheader-set-credential'
 const REPLACING = new Set(['set', 'append', 'add', 'merge', 'edit', 'edit*'])
+// `add` was measured on httpd 2.4: the backend receives two Authorization lines, the client's and
+// the added one (test/lint/server-behaviour.test.ts).
+const MESSAGES: Record<'set' | 'add' | 'other', (name: string, action: string, value: string) => string> = {
+  set: (name, _action, value) => `RequestHeader set ${name} replaces the client's ${name} with ${value}`,
+  add: (name, _action, value) => `RequestHeader add ${name} sends a second ${name} header (${value}) next to the client's: the backend receives both`,
+  other: (name, action, value) => `RequestHeader ${action} ${name} changes the client's ${name} (${value})`
+}
 
 export const rule: LintRule = {
   dialect: 'apache',
@@ -32,9 +39,7 @@ export const rule: LintRule = {
         where: node,
         header: name,
         severity: fixed ? 'error' : (action === 'set' ? 'info' : 'warning'),
-        message: action === 'set'
-          ? `RequestHeader set ${name} replaces the client's ${name} with ${describeValue(value)}`
-          : `RequestHeader ${action} ${name} changes the client's ${name} (${describeValue(value)})`
+        message: MESSAGES[action === 'set' || action === 'add' ? action : 'other'](name, action, describeValue(value))
       })
     }
     return reports
