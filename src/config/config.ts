@@ -4,7 +4,8 @@ import { parseArgs } from 'node:util'
 import { isIP } from 'node:net'
 import {
   DEFAULT_ADMIN, DEFAULT_LISTEN, DEFAULT_LOG_LEVEL, DEFAULT_MAX_EXCHANGES,
-  DEFAULT_UPSTREAM_CONNECTIONS, DEFAULT_UPSTREAM_TIMEOUT_MS, LOG_LEVELS, type LogLevel
+  DEFAULT_UPSTREAM_CONNECTIONS, DEFAULT_UPSTREAM_TIMEOUT_MS, LOG_LEVELS, type LogLevel,
+  DEFAULT_SHUTDOWN_GRACE_MS, DEFAULT_CLIENT_TIMEOUT_MS
 } from './defaults.js'
 
 export interface HostPort { host: string; port: number }
@@ -23,13 +24,16 @@ export interface Config {
   expectIssuers: string[]
   expectAudiences: string[]
   probeSecret: string | null
+  adminInsecure: boolean
+  shutdownGraceMs: number
+  clientTimeoutMs: number
 }
 
 export class ConfigError extends Error {
   readonly code = 'HOPWATCH_BAD_CONFIG'
 }
 
-interface FlagSpec { env: string; multiple?: boolean; help: string }
+interface FlagSpec { env: string; multiple?: boolean; boolean?: boolean; help: string }
 
 /** The flags of `serve`, each with its env var. Order is the order of `--help`. */
 export const SERVE_FLAGS: Record<string, FlagSpec> = {
@@ -45,15 +49,18 @@ export const SERVE_FLAGS: Record<string, FlagSpec> = {
   'upstream-connections': { env: 'HOPWATCH_UPSTREAM_CONNECTIONS', help: `keep-alive connections to the upstream (default ${DEFAULT_UPSTREAM_CONNECTIONS})` },
   'expect-issuer': { env: 'HOPWATCH_EXPECT_ISSUER', multiple: true, help: 'JWT iss this environment accepts (repeatable; env: comma list)' },
   'expect-audience': { env: 'HOPWATCH_EXPECT_AUDIENCE', multiple: true, help: 'JWT aud this environment accepts (repeatable; env: comma list)' },
-  'probe-secret': { env: 'HOPWATCH_PROBE_SECRET', help: 'answer signed `hopwatch probe` canaries with this secret (default: off)' }
+  'probe-secret': { env: 'HOPWATCH_PROBE_SECRET', help: 'answer signed `hopwatch probe` canaries with this secret (default: off)' },
+  'admin-insecure': { env: 'HOPWATCH_ADMIN_INSECURE', boolean: true, help: 'allow a non-loopback --admin without a token (local demos only; prints a warning)' },
+  'shutdown-grace': { env: 'HOPWATCH_SHUTDOWN_GRACE', help: `ms that in-flight exchanges get to finish after SIGTERM/SIGINT (default ${DEFAULT_SHUTDOWN_GRACE_MS})` },
+  'client-timeout': { env: 'HOPWATCH_CLIENT_TIMEOUT', help: `ms a client may take to send a whole request, headers and body, before 408; 0 = no limit (default ${DEFAULT_CLIENT_TIMEOUT_MS})` }
 }
 
-type Raw = Record<string, string | string[] | undefined>
+type Raw = Record<string, string | string[] | boolean | undefined>
 
 function readRaw (argv: string[], env: NodeJS.ProcessEnv): Raw {
-  const options: Record<string, { type: 'string'; multiple?: boolean }> = {}
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {}
   for (const [name, spec] of Object.entries(SERVE_FLAGS)) {
-    options[name] = spec.multiple === true ? { type: 'string', multiple: true } : { type: 'string' }
+    options[name] = spec.boolean === true ? { type: 'boolean' } : spec.multiple === true ? { type: 'string', multiple: true } : { type: 'string' }
   }
   let values: Raw
   try {
@@ -64,9 +71,16 @@ function readRaw (argv: string[], env: NodeJS.ProcessEnv): Raw {
   for (const [name, spec] of Object.entries(SERVE_FLAGS)) {
     const fromEnv = env[spec.env]
     if (values[name] !== undefined || fromEnv === undefined || fromEnv === '') continue
-    values[name] = spec.multiple === true ? fromEnv.split(',').map((s) => s.trim()).filter(Boolean) : fromEnv
+    if (spec.boolean === true) values[name] = envBoolean(spec.env, fromEnv)
+    else values[name] = spec.multiple === true ? fromEnv.split(',').map((s) => s.trim()).filter(Boolean) : fromEnv
   }
   return values
+}
+
+function envBoolean (env: string, value: string): boolean {
+  if (/^(1|true|yes|on)$/i.test(value)) return true
+  if (/^(0|false|no|off)$/i.test(value)) return false
+  throw new ConfigError(`${env} must be true or false (got "${value}").`)
 }
 
 function usageSentence (err: unknown): string {
@@ -132,8 +146,9 @@ function headerNames (flag: string, values: string[]): string[] {
   return values
 }
 
-const str = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[v.length - 1] : v)
-const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v])
+type RawValue = string | string[] | boolean | undefined
+const str = (v: RawValue): string | undefined => (typeof v === 'boolean' ? undefined : Array.isArray(v) ? v[v.length - 1] : v)
+const list = (v: RawValue): string[] => (v === undefined || typeof v === 'boolean' ? [] : Array.isArray(v) ? v : [v])
 
 /** Build the one Config of `serve`. Throws ConfigError with a sentence for the user. */
 export function loadServeConfig (argv: string[], env: NodeJS.ProcessEnv): Config {
@@ -144,8 +159,9 @@ export function loadServeConfig (argv: string[], env: NodeJS.ProcessEnv): Config
   }
   const admin = parseHostPort('admin', str(raw.admin) ?? DEFAULT_ADMIN)
   const adminToken = str(raw['admin-token']) ?? null
-  if (!isLoopback(admin.host) && (adminToken === null || adminToken === '')) {
-    throw new ConfigError(`--admin ${admin.host} is not a loopback address, so the report would be open to the network: set --admin-token (or HOPWATCH_ADMIN_TOKEN), or bind --admin to 127.0.0.1.`)
+  const adminInsecure = raw['admin-insecure'] === true
+  if (!isLoopback(admin.host) && (adminToken === null || adminToken === '') && !adminInsecure) {
+    throw new ConfigError(`--admin ${admin.host} is not a loopback address, so the report would be open to the network: set --admin-token (or HOPWATCH_ADMIN_TOKEN), bind --admin to 127.0.0.1, or for a local demo pass --admin-insecure.`)
   }
   const listen = parseHostPort('listen', str(raw.listen) ?? DEFAULT_LISTEN)
   return {
@@ -161,6 +177,9 @@ export function loadServeConfig (argv: string[], env: NodeJS.ProcessEnv): Config
     upstreamConnections: positiveInt('upstream-connections', str(raw['upstream-connections']), DEFAULT_UPSTREAM_CONNECTIONS),
     expectIssuers: list(raw['expect-issuer']),
     expectAudiences: list(raw['expect-audience']),
-    probeSecret: str(raw['probe-secret']) ?? null
+    probeSecret: str(raw['probe-secret']) ?? null,
+    adminInsecure,
+    shutdownGraceMs: positiveInt('shutdown-grace', str(raw['shutdown-grace']), DEFAULT_SHUTDOWN_GRACE_MS, 0),
+    clientTimeoutMs: positiveInt('client-timeout', str(raw['client-timeout']), DEFAULT_CLIENT_TIMEOUT_MS, 0)
   }
 }

@@ -15,6 +15,8 @@ import { createDiagnoser } from '../diagnose/index.js'
 import { createCanaryTap } from '../probe/tap.js'
 import { createLogger } from './logger.js'
 import { createMetrics, type Metrics } from './metrics.js'
+import { upstreamReachable } from './ready.js'
+import { isLoopback } from '../config/config.js'
 
 export interface RunningServer {
   trafficUrl: string
@@ -23,7 +25,8 @@ export interface RunningServer {
   auditor: Auditor
   metrics: Metrics
   logger: Logger
-  close: () => Promise<void>
+  /** Stop accepting, let in-flight exchanges finish within graceMs (default --shutdown-grace). */
+  close: (graceMs?: number) => Promise<void>
 }
 
 export interface ServerOptions {
@@ -40,6 +43,7 @@ function urlOf (app: FastifyInstance): string {
 export async function startServer (config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const logger = createLogger(config.logLevel, options.logDestination)
   const store = new ExchangeStore(config.maxExchanges)
+  let closing = false
   const credentialNames = credentialHeaderSet(config.credentialHeaders)
   const diagnoser = createDiagnoser({
     expectIssuers: config.expectIssuers,
@@ -74,6 +78,12 @@ export async function startServer (config: Config, options: ServerOptions = {}):
         .header('x-content-type-options', 'nosniff')
         .send(renderReportHtml(report())))
       app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.render()))
+      app.get('/readyz', async (_request, reply) => {
+        const listening = traffic.server.listening && !closing
+        const upstream = await upstreamReachable(config.upstream)
+        return reply.code(listening && upstream ? 200 : 503)
+          .send({ status: listening && upstream ? 'ready' : 'not ready', upstream: upstream ? 'reachable' : 'unreachable', traffic: listening ? 'listening' : 'closed' })
+      })
     }
   })
   try {
@@ -82,6 +92,9 @@ export async function startServer (config: Config, options: ServerOptions = {}):
   } catch (err) {
     await Promise.allSettled([traffic.close(), admin.close()])
     throw err
+  }
+  if (!isLoopback(config.admin.host) && config.adminToken === null) {
+    logger.warn({ admin: config.admin.host }, 'the admin listener is open to the network without a token (--admin-insecure): anyone who can reach it reads the report')
   }
   const trafficUrl = urlOf(traffic)
   const adminUrl = urlOf(admin)
@@ -93,8 +106,17 @@ export async function startServer (config: Config, options: ServerOptions = {}):
     auditor,
     metrics,
     logger,
-    close: async () => {
+    close: async (graceMs = config.shutdownGraceMs) => {
+      if (closing) return
+      closing = true
+      // Stop accepting; in-flight exchanges (streams included) get graceMs to finish.
+      const force = setTimeout(() => {
+        logger.warn({ graceMs }, 'shutdown grace period over: closing the remaining connections')
+        traffic.server.closeAllConnections()
+        admin.server.closeAllConnections()
+      }, graceMs)
       await Promise.allSettled([traffic.close(), admin.close()])
+      clearTimeout(force)
       logger.flush?.()
     }
   }

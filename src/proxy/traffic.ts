@@ -91,6 +91,7 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
     logger: false,
     requestIdHeader: false,
     http: { maxHeaderSize: MAX_HEADER_BYTES },
+    requestTimeout: config.clientTimeoutMs,
     routerOptions: { querystringParser: () => ({}), maxParamLength: 8192 }
   })
   for (const method of EXTRA_METHODS) app.addHttpMethod(method, { hasBody: BODY_METHODS.has(method) })
