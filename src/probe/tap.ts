@@ -35,6 +35,8 @@ export function createCanaryTap (options: CanaryTapOptions): CanaryTap {
   const maxAgeMs = options.maxAgeMs ?? DEFAULT_MAX_AGE_MS
   const now = options.now ?? Date.now
   const seen = new Map<string, number>()
+  // Lower-casing a name allocates: only names of a length worth checking get that far.
+  const lengths = new Set([MARKER_KEY.length, ...[...credentialHeaders].map((n) => n.length)])
 
   const remember = (nonce: string, expires: number, at: number): void => {
     // Map keeps insertion order: drop expired entries from the front, then enforce the bound.
@@ -49,7 +51,9 @@ export function createCanaryTap (options: CanaryTapOptions): CanaryTap {
     const raw = req.rawHeaders
     let candidate = false
     for (let i = 0; i + 1 < raw.length; i += 2) {
-      const lower = (raw[i] as string).toLowerCase()
+      const name = raw[i] as string
+      if (!lengths.has(name.length)) continue
+      const lower = name.toLowerCase()
       if (lower === MARKER_KEY || (credentialHeaders.has(lower) && mayCarryToken(raw[i + 1] as string))) {
         candidate = true
         break
