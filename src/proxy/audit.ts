@@ -26,6 +26,8 @@ export class Auditor {
   readonly credentialNames: Set<string>
   /** Times audit code threw; the traffic went on each time. */
   failures = 0
+  /** Requests the HTTP parser refused before they became exchanges (400, 408, 431...). */
+  refused = 0
   private seq = 0
   private readonly boot = randomBytes(3).toString('hex')
 

@@ -66,7 +66,7 @@ export async function startServer (config: Config, options: ServerOptions = {}):
     auditor,
     ...(tap === null ? {} : { answer: (request) => tap(request.raw) })
   })
-  const report = (): ReturnType<typeof buildReport> => buildReport(store, diagnoser.snapshot(), auditor.failures)
+  const report = (): ReturnType<typeof buildReport> => buildReport(store, diagnoser.snapshot(), auditor)
   const admin = await createAdminApp({
     store,
     token: config.adminToken,

@@ -95,6 +95,9 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
     routerOptions: { querystringParser: () => ({}), maxParamLength: 8192 }
   })
   for (const method of EXTRA_METHODS) app.addHttpMethod(method, { hasBody: BODY_METHODS.has(method) })
+  // Malformed or smuggling-shaped requests never become exchanges: fastify answers 400/408/431
+  // as a strict server would; count them so the report says they happened.
+  app.server.on('clientError', () => { auditor.refused++ })
   app.decorateRequest('hw', null)
 
   if (options.answer !== undefined) {

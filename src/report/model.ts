@@ -9,7 +9,7 @@ export interface RouteRow { method: string; route: string; exchanges: number; un
 export interface Report {
   generatedAt: string
   since: string
-  totals: { exchanges: number; withCredentials: number; evicted: number; stored: number; auditFailures: number }
+  totals: { exchanges: number; withCredentials: number; evicted: number; stored: number; auditFailures: number; refused: number }
   headers: HeaderRow[]
   statuses: Record<string, number>
   routes: RouteRow[]
@@ -17,7 +17,9 @@ export interface Report {
   findings: FindingGroup[]
 }
 
-export function buildReport (store: ExchangeStore, diagnosis: DiagnosisSnapshot | null, auditFailures: number): Report {
+export interface AuditCounts { failures: number; refused: number }
+
+export function buildReport (store: ExchangeStore, diagnosis: DiagnosisSnapshot | null, audit: AuditCounts): Report {
   const headers = [...store.headers.entries()]
     .map(([name, c]) => ({ name, ...c }))
     .sort((a, b) => b.arrived - a.arrived || a.name.localeCompare(b.name))
@@ -36,7 +38,8 @@ export function buildReport (store: ExchangeStore, diagnosis: DiagnosisSnapshot 
       withCredentials: store.withCredentials,
       evicted: store.evicted,
       stored: store.total - store.evicted,
-      auditFailures
+      auditFailures: audit.failures,
+      refused: audit.refused
     },
     headers,
     statuses,

@@ -17,6 +17,7 @@ export function renderText (report: Report): string {
   out.push(`hopwatch report  ${report.generatedAt}  (since ${report.since})`)
   out.push(`exchanges ${t.exchanges}, with credentials ${t.withCredentials}, evicted ${t.evicted} (oldest forgotten first), stored ${t.stored}`)
   if (t.auditFailures > 0) out.push(`audit failures ${t.auditFailures} (traffic was forwarded regardless)`)
+  if (t.refused > 0) out.push(`refused by the HTTP parser ${t.refused} (malformed or smuggling-shaped requests, answered 400/408/431, never forwarded)`)
   out.push('')
   out.push(`FINDINGS (${report.findings.length})`)
   if (report.findings.length === 0) out.push('  none')

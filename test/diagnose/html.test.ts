@@ -14,7 +14,7 @@ const EVIL_EVIDENCE = '"><svg onload="window.__pwned=3">'
 const report: Report = {
   generatedAt: '2026-01-01T12:00:00.000Z',
   since: '2026-01-01T11:00:00.000Z',
-  totals: { exchanges: 12, withCredentials: 9, evicted: 0, stored: 12, auditFailures: 0 },
+  totals: { exchanges: 12, withCredentials: 9, evicted: 0, stored: 12, auditFailures: 0, refused: 0 },
   headers: [
     { name: 'authorization', arrived: 9, forwarded: 9, droppedHere: 0, onUnauthorized: 3 },
     { name: EVIL_HEADER, arrived: 1, forwarded: 1, droppedHere: 0, onUnauthorized: 0 }
