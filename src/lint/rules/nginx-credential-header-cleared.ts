@@ -11,7 +11,7 @@ export const rule: LintRule = {
     id,
     severity: 'error',
     summary: 'proxy_set_header sets a credential header to "", so nginx drops it.',
-    description: 'nginx does not pass a header whose configured value is empty. `proxy_set_header Authorization "";` therefore strips the client\'s credentials before the request reaches the app, which answers 401.',
+    description: 'nginx does not pass a header whose configured value is empty. `proxy_set_header Authorization "";` (or headers-more\'s `more_clear_input_headers Authorization`) therefore strips the client\'s credentials before the request reaches the app, which answers 401.',
     remediation: {
       nginx: 'Remove `proxy_set_header <Header> "";`, or scope it to the one location whose upstream must not see the credential.'
     },
@@ -25,6 +25,15 @@ export const rule: LintRule = {
       // The auth_basic + clear pair is what ingress-nginx generates: reported by nginx-ingress-auth-strip.
       if (header.toLowerCase() === 'authorization' && hasProxyBasicAuth(node.parent)) continue
       reports.push({ where: node, header, message: `${node.name} ${header} "" removes the client's ${header} header: the upstream never receives it` })
+    }
+    // OpenResty / headers-more: `more_clear_input_headers Authorization 'X-Api-*';`
+    for (const node of findAll(tree.root, 'more_clear_input_headers')) {
+      for (const header of node.args.filter((a) => !a.startsWith('-'))) {
+        const pattern = new RegExp(`^${header.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i')
+        for (const name of [...ctx.credentialHeaders].filter((n) => pattern.test(n))) {
+          reports.push({ where: node, header: name, message: `more_clear_input_headers ${header} removes the client's ${name} header: the upstream never receives it` })
+        }
+      }
     }
     return reports
   }

@@ -8,12 +8,14 @@ export const NGINX_CASES: Record<string, RuleCases> = {
     valid: [
       { code: loc('    proxy_set_header Accept-Encoding "";') },
       { code: loc('    proxy_set_header Authorization $http_authorization;') },
+      { code: loc('    more_clear_input_headers X-Debug;') },
       { name: 'ingress pattern is left to nginx-ingress-auth-strip', code: loc('    auth_basic "x";\n    proxy_set_header Authorization "";') }
     ],
     invalid: [
       { code: loc('    proxy_set_header Authorization "";'), findings: [{ line: 5, severity: 'error', header: 'Authorization' }] },
       { code: loc("    proxy_set_header Cookie '';"), findings: [{ line: 5, header: 'Cookie' }] },
-      { code: loc('    proxy_set_header X-Tenant-Key "";'), credentialHeaders: ['X-Tenant-Key'], findings: [{ line: 5 }] }
+      { code: loc('    proxy_set_header X-Tenant-Key "";'), credentialHeaders: ['X-Tenant-Key'], findings: [{ line: 5 }] },
+      { code: loc("    more_clear_input_headers 'Proxy-Authorization' X-Request-Id;"), findings: [{ line: 5, header: 'proxy-authorization' }] }
     ]
   },
   'nginx-credential-header-replaced': {
