@@ -111,6 +111,7 @@ export function parseProbeArgs (argv: string[], env: NodeJS.ProcessEnv): Parsed 
     if (BATTERY_NAMES.has(h.toLowerCase())) throw new UsageError(`--header ${h} is already part of the canary battery.`)
   }
   if (!/^[A-Z]{1,16}$/.test(method)) throw new UsageError('--method must be a method name such as GET or POST.')
+  if (method === 'HEAD' || method === 'CONNECT') throw new UsageError(`--method ${method} cannot carry the tap's answer: use GET (the default) or POST.`)
   return { target: httpUrl(positionals[0] as string, 'URL'), hops, secret, headers, method, format, timeoutMs, require }
 }
 

@@ -72,7 +72,7 @@ export async function send (url: string, headers: CanaryLine[], opts: SendOption
 
 async function sendUndici (url: string, headers: CanaryLine[], opts: SendOptions): Promise<Reply> {
   const res = await request(url, {
-    method: opts.method as 'GET',
+    method: opts.method,
     headers: headers.flatMap((l) => [l.name, l.value]),
     dispatcher: opts.agent,
     signal: AbortSignal.timeout(opts.timeoutMs),

@@ -18,7 +18,8 @@ t.test('usage errors exit 2 with a sentence', async (t) => {
     [['http://127.0.0.1:1/', '--probe-secret', SECRET, '--require', 'some'], /required or all/],
     [['http://127.0.0.1:1/', '--probe-secret', SECRET, '--header', 'Authorization'], /already part/],
     [['http://127.0.0.1:1/', '--probe-secret', SECRET, '--header', 'bad name'], /not a valid header name/],
-    [['http://127.0.0.1:1/', '--probe-secret', SECRET, '--bogus'], /unknown flag/]
+    [['http://127.0.0.1:1/', '--probe-secret', SECRET, '--bogus'], /unknown flag/],
+    [['http://127.0.0.1:1/', '--probe-secret', SECRET, '--method', 'HEAD'], /cannot carry/]
   ]
   for (const [argv, message] of cases) {
     const c = captureIO()
@@ -41,6 +42,8 @@ t.test('the secret may come from HOPWATCH_PROBE_SECRET', async (t) => {
   t.equal(await probe([tap.url, '--header', 'X-Tenant-Token'], c.io), 0)
   t.match(c.out(), /X-Tenant-Token\s+opaque token\s+required\s+intact/)
   t.notOk(c.out().includes('hwcan1'), 'no canary value in the text output')
+  const post = captureIO({ HOPWATCH_PROBE_SECRET: SECRET })
+  t.equal(await probe([tap.url, '--method', 'post'], post.io), 0, 'POST canaries are answered too')
 })
 
 t.test('connection refused: exit 2 and a plain sentence', async (t) => {
