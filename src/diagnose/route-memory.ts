@@ -1,7 +1,7 @@
 // Bounded per-route memory for working-vs-failing: the credential profile of the last working
 // (2xx) and the last failing (401) exchange of each route. At most MAX_ROUTES routes are kept;
 // the least recently updated route is forgotten first.
-import type { Exchange } from '../capture/types.js'
+import type { Exchange, SeenHeader } from '../capture/types.js'
 import { KNOWN_SCHEMES } from './rule.js'
 
 export const DEFAULT_MAX_ROUTES = 1_000
@@ -16,18 +16,29 @@ export interface CredentialProfile {
   audiences: string[]
 }
 
+/** What is remembered of a call: its id and its (already fingerprinted) credential headers. */
+export interface CallSample {
+  exchangeId: string
+  arrived: readonly SeenHeader[]
+}
+
 export interface RouteRecord {
-  working: CredentialProfile | null
-  failing: CredentialProfile | null
+  working: CallSample | null
+  failing: CallSample | null
 }
 
 function push (list: string[], item: string): void {
   if (list.length < MAX_ITEMS && !list.includes(item)) list.push(item)
 }
 
-export function profileOf (exchange: Exchange): CredentialProfile {
-  const profile: CredentialProfile = { exchangeId: exchange.id, headers: [], schemes: [], issuers: [], audiences: [] }
-  for (const seen of exchange.arrived) {
+export function sampleOf (exchange: Exchange): CallSample {
+  return { exchangeId: exchange.id, arrived: exchange.arrived }
+}
+
+/** Computed only when a failing call meets a working one, not on every exchange. */
+export function profileOf (sample: CallSample): CredentialProfile {
+  const profile: CredentialProfile = { exchangeId: sample.exchangeId, headers: [], schemes: [], issuers: [], audiences: [] }
+  for (const seen of sample.arrived) {
     push(profile.headers, seen.key)
     for (const fp of seen.values) {
       if (fp.scheme !== null) {
@@ -60,14 +71,14 @@ export class RouteMemory {
     return this.routes.get(route)
   }
 
-  remember (route: string, kind: 'working' | 'failing', profile: CredentialProfile): RouteRecord {
+  remember (route: string, kind: 'working' | 'failing', sample: CallSample): RouteRecord {
     let record = this.routes.get(route)
     if (record === undefined) {
       record = { working: null, failing: null }
     } else {
       this.routes.delete(route)
     }
-    record[kind] = profile
+    record[kind] = sample
     this.routes.set(route, record)
     if (this.routes.size > this.max) {
       const oldest = this.routes.keys().next()

@@ -101,5 +101,5 @@ t.test('observe() cost per exchange (all rules on)', async (t) => {
   for (let i = 0; i < n; i++) diagnoser.observe(samples[i % 3]!)
   const perCallUs = Number(process.hrtime.bigint() - start) / 1000 / n
   t.comment(`observe(): ${perCallUs.toFixed(2)} us per exchange over ${n} exchanges`)
-  t.ok(perCallUs < 200, 'well under a millisecond per exchange')
+  t.ok(perCallUs < 1000, 'under a millisecond per exchange even instrumented and under load')
 })

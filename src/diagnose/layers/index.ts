@@ -14,6 +14,8 @@ interface Compiled {
   weak: ReadonlyArray<[string, string]>
 }
 
+const NO_FLAGS: boolean[] = []
+
 // Paid once at module load: lower-case keys next to display names.
 const COMPILED: readonly Compiled[] = SIGNATURES.map((spec) => ({
   spec,
@@ -46,25 +48,26 @@ function prefixClues (view: ExchangeView, prefixes: readonly string[]): Clue[] {
 /** Every layer the exchange's headers point at, strongest evidence first within each layer. */
 export function recogniseLayers (view: ExchangeView, exchange: Exchange): LayerSighting[] {
   const via = view.has('via') ? parseVia(view.values('via')) : []
-  const viaUsed = new Array<boolean>(via.length).fill(false)
+  const viaUsed: boolean[] = via.length === 0 ? NO_FLAGS : new Array<boolean>(via.length).fill(false)
   const found = new Map<LayerId, { clues: Clue[], weakOnly: boolean, yieldsTo: readonly LayerId[] }>()
 
   for (const { spec, strong, weak } of COMPILED) {
-    const clues: Clue[] = []
-    for (const [key, name] of strong) if (view.has(key)) clues.push({ text: name, strong: true })
-    for (const [key, name] of weak) if (view.has(key)) clues.push({ text: name, strong: false })
-    for (const clue of prefixClues(view, spec.prefixes)) clues.push(clue)
+    // Most exchanges match few layers: allocate only when a clue is found.
+    let clues: Clue[] | null = null
+    for (const [key, name] of strong) if (view.has(key)) (clues ??= []).push({ text: name, strong: true })
+    for (const [key, name] of weak) if (view.has(key)) (clues ??= []).push({ text: name, strong: false })
+    if (spec.prefixes.length > 0) for (const clue of prefixClues(view, spec.prefixes)) (clues ??= []).push(clue)
     if (spec.via !== null) {
       for (let i = 0; i < via.length; i++) {
         const entry = via[i] as (typeof via)[number]
         if (spec.via.test(`${entry.receivedBy} ${entry.comment ?? ''}`)) {
           viaUsed[i] = true
-          clues.push({ text: describeVia(entry), strong: true })
+          ;(clues ??= []).push({ text: describeVia(entry), strong: true })
         }
       }
     }
-    if (spec.extra !== null) for (const clue of spec.extra(view, exchange)) clues.push(clue)
-    if (clues.length > 0) found.set(spec.id, { clues, weakOnly: clues.every((c) => !c.strong), yieldsTo: spec.yieldsTo })
+    if (spec.extra !== null) for (const clue of spec.extra(view, exchange)) (clues ??= []).push(clue)
+    if (clues !== null) found.set(spec.id, { clues, weakOnly: clues.every((c) => !c.strong), yieldsTo: spec.yieldsTo })
   }
 
   const unknown: Clue[] = []

@@ -23,11 +23,23 @@ export const meta: RuleMeta = {
   docs: 'docs/rules/clock-skew.md'
 }
 
+// Date changes once a second: remember the last one parsed instead of parsing every response.
+let lastDate = ''
+let lastParsed = Number.NaN
+
+function parseDate (date: string): number {
+  if (date !== lastDate) {
+    lastDate = date
+    lastParsed = Date.parse(date)
+  }
+  return lastParsed
+}
+
 /** Milliseconds the upstream's Date lies outside [start, end] of the exchange (signed; 0 when inside). */
 export function dateSkew (exchange: Exchange): number | null {
   const date = exchange.response.date
   if (date === null) return null
-  const stamped = Date.parse(date)
+  const stamped = parseDate(date)
   if (!Number.isFinite(stamped)) return null
   const start = exchange.startedAt
   const end = exchange.startedAt + exchange.durationMs

@@ -2,7 +2,7 @@
 // one did not (credential headers, schemes, JWT issuers and audiences), by name only.
 import type { Exchange } from '../../capture/types.js'
 import type { RuleMeta } from '../meta.js'
-import { profileOf, type CredentialProfile } from '../route-memory.js'
+import { profileOf, sampleOf, type CredentialProfile } from '../route-memory.js'
 import { NO_FINDINGS, finding, type RuleContext, type RuntimeRule } from '../rule.js'
 import type { Finding } from '../types.js'
 
@@ -40,10 +40,10 @@ function check (exchange: Exchange, ctx: RuleContext): readonly Finding[] {
   const status = exchange.response.status
   const working = status >= 200 && status < 300
   if (!working && status !== 401) return NO_FINDINGS
-  const profile = profileOf(exchange)
-  const record = ctx.routes.remember(exchange.route, working ? 'working' : 'failing', profile)
+  const sample = sampleOf(exchange)
+  const record = ctx.routes.remember(exchange.route, working ? 'working' : 'failing', sample)
   if (working || record.working === null) return NO_FINDINGS
-  const found = differences(record.working, profile)
+  const found = differences(profileOf(record.working), profileOf(sample))
   if (found.length === 0) return NO_FINDINGS
   return [finding(meta, {
     header: null,
