@@ -36,9 +36,10 @@ export function losses (report: ProbeReport): Loss[] {
   hops.forEach((hop, i) => {
     for (const v of hop.headers) {
       if (v.verdict === 'intact' || v.verdict === 'unreached') continue
-      // The same outcome one hop deeper means a deeper layer caused it.
+      // The same outcome one hop deeper means a deeper layer caused it; a block counts as the
+      // same only when the same layer (status, reason, Server) answered it.
       const deeper = hops[i + 1]?.headers.find((d) => d.shapeId === v.shapeId)
-      if (deeper !== undefined && cell(deeper) === cell(v)) continue
+      if (deeper !== undefined && cell(deeper) === cell(v) && (v.verdict !== 'blocked' || deeper.detail === v.detail)) continue
       out.push({
         name: v.name,
         shape: v.shape,

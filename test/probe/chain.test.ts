@@ -43,6 +43,8 @@ t.test('nginx -> apache2 -> tap', { skip: hasNginx() && hasApache() ? false : 'n
     t.equal(cells(json, 2)['Authorization Bearer opaque'], 'intact')
     const loss = json.losses.filter((l) => l.shape === 'Bearer opaque')
     t.same(loss.map((l) => l.hop), [2], 'the loss is named at hop 2 (Apache), not at nginx')
+    const oversize = json.losses.filter((l) => l.shape === 'Bearer JWT 10 KB').map((l) => l.hop)
+    t.same(oversize, [1, 2], 'both layers refuse 10 KB themselves: both are named')
   })
 
   t.test('probing only the public entry still gives exit 1 and names hop 1', async (t) => {
