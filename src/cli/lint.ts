@@ -54,7 +54,8 @@ export const lint: Command = async (argv, io) => {
       }
     })
   } catch (err) {
-    const reason = err instanceof Error ? err.message.split('\n')[0] ?? '' : ''
+    // node:util's message is several sentences; keep the first ("Unknown option '--x'").
+    const reason = err instanceof Error ? (err.message.split(/\.\s|\n/)[0] ?? '') : 'invalid arguments'
     return usage(io, `${reason.replace(/\.$/, '')}; run "hopwatch lint --help" for the options.`)
   }
   const { values, positionals } = parsed

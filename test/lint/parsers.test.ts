@@ -113,3 +113,14 @@ t.test('never throws, whatever the bytes', async (t) => {
   }), { numRuns: 300 })
   t.pass('no throw on 300 random inputs')
 })
+
+t.test('syntax errors never repeat a token that may be a credential', async (t) => {
+  const token = 'eyJhbGciOiJIUzI1NiJ9.c2VjcmV0.sig'
+  for (const text of [`map $http_authorization $admin {\n  "Bearer ${token}" 1\n}\n`, `server {\n  Bearer${token}\n`]) {
+    const { problems } = parseNginx(text, 'm.conf')
+    t.ok(problems.length > 0, 'the error is reported')
+    t.equal(problems.some((p) => p.message.includes(token)), false, 'without the token')
+  }
+  const { problems } = parseApache(`<VirtualHost *:80>\n</${token}>\n`, 'a.conf')
+  t.equal(problems.length > 0 && problems.every((p) => !p.message.includes(token)), true, 'apache too')
+})
