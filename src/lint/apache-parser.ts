@@ -1,7 +1,6 @@
 // A small Apache httpd config parser: logical lines (with `\` continuation), `#` comment lines,
 // `<Section args>` ... `</Section>` blocks and directives with quoted arguments, into ConfNode.
 // Tolerant: mismatched or unclosed sections become ParseProblems; it never throws.
-import { safeName } from './tree.js'
 import type { ConfNode, ParseProblem, ParseResult } from './types.js'
 
 const MAX_LINES = 2_000_000
@@ -55,11 +54,11 @@ export function parseApache (text: string, file: string): ParseResult {
       const name = trimmed.slice(2).replace(/>\s*$/, '').trim()
       const open = frame?.node
       if (!open || stack.length <= 1) {
-        problems.push({ kind: 'syntax', file, line: startLine, column, message: `closing </${safeName(name)}> has no matching opening section` })
+        problems.push({ kind: 'syntax', file, line: startLine, column, message: 'this closing tag has no matching opening section' })
         continue
       }
       if (open.key !== name.toLowerCase()) {
-        problems.push({ kind: 'syntax', file, line: startLine, column, message: `</${safeName(name)}> closes <${safeName(open.name)}> opened on line ${open.line}` })
+        problems.push({ kind: 'syntax', file, line: startLine, column, message: `this closing tag does not match the section opened on line ${open.line}` })
       }
       stack.pop()
       continue
@@ -85,7 +84,7 @@ export function parseApache (text: string, file: string): ParseResult {
 
   for (let i = stack.length - 1; i >= 1; i--) {
     const open = stack[i]?.node
-    if (open) problems.push({ kind: 'syntax', file, line: open.line, column: open.column, message: `<${safeName(open.name)}> opened here is not closed before the end of the file` })
+    if (open) problems.push({ kind: 'syntax', file, line: open.line, column: open.column, message: 'the section opened here is not closed before the end of the file' })
   }
   return { nodes: top, problems }
 }

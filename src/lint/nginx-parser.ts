@@ -1,7 +1,6 @@
 // A small NGINX config parser: tokens (words, quoted strings, `{`, `}`, `;`, comments) into
 // ConfNode blocks. Tolerant: a syntax error becomes a ParseProblem and parsing carries on with
 // what it has; it never throws. Lua blocks (`*_by_lua_block { ... }`) are kept opaque.
-import { safeName } from './tree.js'
 import type { ConfNode, ParseProblem, ParseResult } from './types.js'
 
 interface Token {
@@ -162,7 +161,7 @@ export function parseNginx (text: string, file: string): ParseResult {
     // '}'
     if (words.length > 0) {
       const first = words[0]
-      problems.push({ kind: 'syntax', file, line: first?.line ?? token.line, column: first?.column ?? token.column, message: `directive "${safeName(first?.value ?? '')}" is not terminated by ";" before "}"` })
+      problems.push({ kind: 'syntax', file, line: first?.line ?? token.line, column: first?.column ?? token.column, message: 'the directive here is not terminated by ";" before "}"' })
       make(null)
     }
     if (stack.length <= 1) {
@@ -176,12 +175,12 @@ export function parseNginx (text: string, file: string): ParseResult {
   if (words.length > 0) {
     const first = words[0]
     // After an unterminated string the missing ';' is the same mistake: say it once.
-    if (!unterminated) problems.push({ kind: 'syntax', file, line: first?.line ?? 1, column: first?.column ?? 1, message: `unexpected end of file: directive "${safeName(first?.value ?? '')}" is not terminated by ";"` })
+    if (!unterminated) problems.push({ kind: 'syntax', file, line: first?.line ?? 1, column: first?.column ?? 1, message: 'unexpected end of file: the directive here is not terminated by ";"' })
     make(null)
   }
   for (let i = stack.length - 1; i >= 1; i--) {
     const open = stack[i]?.node
-    if (open) problems.push({ kind: 'syntax', file, line: open.line, column: open.column, message: `unexpected end of file: block "${safeName(open.name)}" opened here is not closed with "}"` })
+    if (open) problems.push({ kind: 'syntax', file, line: open.line, column: open.column, message: 'unexpected end of file: the block opened here is not closed with "}"' })
   }
   return { nodes: top, problems }
 }

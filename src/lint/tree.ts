@@ -63,9 +63,3 @@ export function describeValue (value: string): string {
 export function isLiteral (value: string): boolean {
   return !/\$\{?[A-Za-z0-9_]+|%\{[^}]+\}/.test(value)
 }
-
-/** A directive or section name fit to quote in a message: a word of letters, digits and `_`,
- *  so a stray token (a map key holding a token, a broken line) is never repeated. */
-export function safeName (name: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_:.-]{0,39}$/.test(name) ? name : 'a directive'
-}
