@@ -3,50 +3,13 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Severity } from '../../src/diagnose/meta.js'
+import { asManifest, type Manifest } from '../../nginx-samples/manifest.js'
+
+export type { Manifest, RequestOutcome, ResponseOutcome, SampleRequest, UpstreamKind } from '../../nginx-samples/manifest.js'
 
 export const SAMPLES_DIR = new URL('../../nginx-samples/', import.meta.url).pathname
 
-export type RequestOutcome = 'intact' | 'dropped' | 'replaced' | 'rejected'
-export type ResponseOutcome = 'kept' | 'hidden'
-export type UpstreamKind = 'echo' | 'challenge' | 'big-set-cookie' | 'cgi'
-
-export interface ExpectedFinding { rule: string, line: number, severity: Severity, header?: string }
-export interface SampleRequest {
-  path: string
-  send: Record<string, string>
-  status: number
-  request?: Record<string, RequestOutcome | { outcome: RequestOutcome, value: string }>
-  response?: Record<string, ResponseOutcome>
-  reachedUpstream?: boolean
-  note?: string
-}
-export interface Manifest {
-  server: 'nginx' | 'apache'
-  config: string
-  description?: string
-  credentialHeaders?: string[]
-  files?: Record<string, string>
-  modes?: Record<string, number>
-  lint: ExpectedFinding[]
-  runtime: { upstream: UpstreamKind, starts?: boolean, client?: string, requests: SampleRequest[] }
-}
 export interface Sample { rule: string, name: string, dir: string, manifest: Manifest }
-
-function isRecord (value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-/** Narrows a parsed manifest; throws a plain sentence naming the file when it is malformed. */
-export function asManifest (value: unknown, where: string): Manifest {
-  if (!isRecord(value)) throw new Error(`${where} is not a JSON object`)
-  const { server, config, lint, runtime } = value
-  if (server !== 'nginx' && server !== 'apache') throw new Error(`${where}: "server" must be nginx or apache`)
-  if (typeof config !== 'string') throw new Error(`${where}: "config" must name the config file`)
-  if (!Array.isArray(lint)) throw new Error(`${where}: "lint" must list the expected findings`)
-  if (!isRecord(runtime) || !Array.isArray(runtime.requests)) throw new Error(`${where}: "runtime.requests" must be a list`)
-  return value as unknown as Manifest
-}
 
 export function loadSamples (): Sample[] {
   const out: Sample[] = []
