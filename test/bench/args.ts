@@ -15,6 +15,8 @@ export interface BenchOptions {
   bigBytes: number
   profile: boolean
   mitm: boolean
+  /** A timed run during which other processes used more than this % of the machine is repeated (twice at most). */
+  maxForeignPct: number
   help: boolean
 }
 
@@ -35,6 +37,8 @@ Loopback benchmark of hopwatch serve against bare @fastify/http-proxy, direct-to
   --big-mib N       size of each big transfer in MiB (default 1024)
   --profile         also CPU-profile hopwatch and bare under load (node --cpu-prof), top frames
   --no-mitm         leave mitmproxy out even if installed
+  --max-other P     repeat a timed run (twice at most) when other processes used more than
+                    P% of the machine during it (default 15; 100 turns it off)
   --help            this text
 `
 
@@ -50,7 +54,7 @@ export function parseArgs (argv: string[]): BenchOptions {
   const o: BenchOptions = {
     quick: false, rounds: 5, seconds: 10, connections: 32, threads: 1, count: 200_000,
     soak: false, soakTotal: 1_000_000, soakConnections: 64, big: false, bigBytes: 1024 * 1024 * 1024,
-    profile: false, mitm: true, help: false
+    profile: false, mitm: true, maxForeignPct: 15, help: false
   }
   const set = { rounds: false, seconds: false, count: false }
   for (let i = 0; i < argv.length; i++) {
@@ -69,6 +73,7 @@ export function parseArgs (argv: string[]): BenchOptions {
       case '--big-mib': o.bigBytes = intFlag(flag, next(), 1, 8192) * 1024 * 1024; break
       case '--profile': o.profile = true; break
       case '--no-mitm': o.mitm = false; break
+      case '--max-other': o.maxForeignPct = intFlag(flag, next(), 0, 100); break
       case '--help': case '-h': o.help = true; break
       default: throw new Error(`unknown flag ${flag}`)
     }

@@ -148,6 +148,17 @@ export function cpuMicros (pid: number): number | null {
   } catch { return null }
 }
 
+/** Whole-machine CPU from /proc/stat: busy and total time over all CPUs, in microseconds. */
+export function systemCpu (): { busyUs: number; totalUs: number } {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? ''
+    const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number)
+    const total = ticks.reduce((a, v) => a + v, 0)
+    const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0)
+    return { busyUs: ((total - idle) * 1_000_000) / CLK_TCK, totalUs: (total * 1_000_000) / CLK_TCK }
+  } catch { return { busyUs: 0, totalUs: 0 } }
+}
+
 /** Samples RSS of pid every stepMs until stopped; reports the max seen. */
 export function rssSampler (pid: number, stepMs = 100): { stop: () => { max: number; samples: number } } {
   let max = rssBytes(pid) ?? 0

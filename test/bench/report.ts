@@ -24,9 +24,9 @@ export function ratios (rows: TargetSummary[]): Ratios | null {
 }
 
 export function targetTable (rows: TargetSummary[]): string {
-  const head = '| target | req/s (median) | p50 ms | p99 ms | peak RSS MiB | CPU µs/req | rounds | sent | counted by hopwatch | transport errors |'
-  const sep = '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
-  const lines = rows.map((r) => `| ${r.target} | ${r.rps.toFixed(0)} | ${ms(r.p50Us)} | ${ms(r.p99Us)} | ${mib(r.peakRssBytes)} | ${r.cpuUsPerReq === null ? '- (no proxy)' : r.cpuUsPerReq.toFixed(1)} | ${r.rounds} | ${r.sent} | ${r.counted ?? '-'} | ${r.transportErrors} |`)
+  const head = '| target | req/s (median) | p50 ms | p99 ms | peak RSS MiB | CPU µs/req | rounds | sent | counted by hopwatch | transport errors | upstream conns opened | other load % (median/max) |'
+  const sep = '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|'
+  const lines = rows.map((r) => `| ${r.target} | ${r.rps.toFixed(0)} | ${ms(r.p50Us)} | ${ms(r.p99Us)} | ${mib(r.peakRssBytes)} | ${r.cpuUsPerReq === null ? '- (no proxy)' : r.cpuUsPerReq.toFixed(1)} | ${r.rounds} | ${r.sent} | ${r.counted ?? '-'} | ${r.transportErrors} | ${r.upstreamConnections} | ${r.foreignPct.median.toFixed(0)}/${r.foreignPct.max.toFixed(0)} |`)
   return [head, sep, ...lines].join('\n')
 }
 

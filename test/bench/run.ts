@@ -2,7 +2,7 @@
 // installed), interleaved rounds on loopback, a counted 200k run for memory, and optionally
 // the soak, the 1 GiB transfers and CPU profiles. Every child is stopped by its PID.
 import { existsSync, writeFileSync } from 'node:fs'
-import { cpus, tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { parseArgs, USAGE, type BenchOptions } from './args.js'
@@ -45,6 +45,7 @@ async function startTargets (upstream: Upstream, o: BenchOptions): Promise<{ tar
 async function bench (o: BenchOptions): Promise<Record<string, unknown>> {
   const load = { connections: o.connections, threads: o.threads, seconds: o.seconds }
   log(`hopwatch bench: ${o.rounds} interleaved round(s) of ${o.seconds} s per target, ${o.connections} connections, wrk -t${o.threads}, ${cpus().length} CPUs, node ${process.version}`)
+  const startLoad = loadavg().map((v) => v.toFixed(1)).join(' ')
   const upstream = await startUpstream()
   const { targets, mitm } = await startTargets(upstream, o)
   log(`mitmproxy: ${mitm}`)
@@ -53,7 +54,7 @@ async function bench (o: BenchOptions): Promise<Record<string, unknown>> {
   for (const t of targets) await runWrk({ url: t.url, host: t.host, mix: 'bench', connections: o.connections, threads: o.threads, seconds: 3, quota: 0 })
 
   log('rounds:')
-  const samples = await runRounds(targets, upstream, load, o.rounds, log)
+  const samples = await runRounds(targets, upstream, load, o.rounds, log, o.maxForeignPct)
   const rows = summarize(targets, samples)
   for (const t of targets) if (t.child !== null) await stopChild(t.child)
 
@@ -92,6 +93,8 @@ async function bench (o: BenchOptions): Promise<Record<string, unknown>> {
   const list = checks({ rows, count, soak, big })
   log('\n## Throughput and latency (median over rounds)\n')
   log(targetTable(rows))
+  const other = Math.max(0, ...rows.map((r) => r.foreignPct.max))
+  log(`\nOther processes on this machine used up to ${other.toFixed(0)}% of its CPU during the kept runs (load average at start ${startLoad}).${other > o.maxForeignPct ? ' The ratios are less trustworthy than on a quiet machine.' : ''}`)
   log('\n## Ratios\n')
   log(ratioTable(rows))
   log('\n## Counted runs (fresh hopwatch each)\n')
@@ -102,7 +105,7 @@ async function bench (o: BenchOptions): Promise<Record<string, unknown>> {
   log(`\nmitmproxy: ${mitm}`)
   log('\n## Targets (informational)\n')
   log(checkLines(list))
-  return { startedAt: new Date().toISOString(), machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version }, options: o, mitmproxy: mitm, samples, summary: rows, ratios: ratios(rows), count, soak, big, profiles, lint, checks: list }
+  return { startedAt: new Date().toISOString(), machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadAtStart: startLoad }, options: o, mitmproxy: mitm, samples, summary: rows, ratios: ratios(rows), count, soak, big, profiles, lint, checks: list }
 }
 
 async function main (): Promise<number> {

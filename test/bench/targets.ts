@@ -14,6 +14,8 @@ export interface Upstream {
   child: ChildProcess
   /** Requests the upstream has received so far. */
   count: () => Promise<number>
+  /** Requests and TCP connections the upstream has accepted so far. */
+  counters: () => Promise<{ requests: number; connections: number }>
 }
 
 export interface Totals { exchanges: number; evicted: number; withCredentials: number }
@@ -39,11 +41,12 @@ const UPSTREAM_MAIN = here('./upstream.js')
 export async function startUpstream (): Promise<Upstream> {
   const { child, stderr } = startChild(process.execPath, [UPSTREAM_MAIN], { ipc: true })
   const { port } = await firstMessage<{ port: number }>(child, 10_000, stderr)
-  const count = async (): Promise<number> => {
+  const counters = async (): Promise<{ requests: number; connections: number }> => {
     child.send('count')
-    return (await firstMessage<{ requests: number }>(child, 5000, stderr)).requests
+    return await firstMessage<{ requests: number; connections: number }>(child, 5000, stderr)
   }
-  return { port, pid: child.pid ?? 0, child, count }
+  const count = async (): Promise<number> => (await counters()).requests
+  return { port, pid: child.pid ?? 0, child, count, counters }
 }
 
 export function directTarget (upstream: Upstream): Target {

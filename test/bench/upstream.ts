@@ -64,6 +64,8 @@ function handle (req: IncomingMessage, res: ServerResponse): void {
 
 const server = createServer({ keepAliveTimeout: 65_000 }, handle)
 server.maxRequestsPerSocket = 0
+let connections = 0
+server.on('connection', () => { connections++ })
 server.listen(0, '127.0.0.1', () => {
   const address = server.address()
   const port = typeof address === 'object' && address !== null ? address.port : 0
@@ -71,7 +73,7 @@ server.listen(0, '127.0.0.1', () => {
 })
 // The runner asks over IPC how many requests arrived (to check that nothing was lost).
 process.on('message', (message: unknown) => {
-  if (message === 'count') process.send?.({ requests })
+  if (message === 'count') process.send?.({ requests, connections })
 })
 process.on('SIGTERM', () => { server.closeAllConnections(); server.close(() => process.exit(0)) })
 process.on('disconnect', () => { process.exit(0) })

@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { track } from './procs.js'
+import { cpuMicros, track } from './procs.js'
 import { rawRequests, type Mix } from './shapes.js'
 
 export const WRK = '/usr/bin/wrk'
@@ -20,6 +20,8 @@ export interface WrkResult {
   errors: { connect: number; read: number; write: number; status: number; timeout: number }
   /** Per-status counts, only when the script counts responses (quota runs). */
   statuses: Record<string, number> | null
+  /** wrk's own CPU time, microseconds (sampled every 250 ms, extrapolated over the last gap). */
+  wrkCpuUs: number
 }
 
 export interface WrkRun {
@@ -117,9 +119,16 @@ export async function runWrk (run: WrkRun): Promise<WrkResult> {
   writeFileSync(script, luaScript(rawRequests(run.mix, run.host), run.quota > 0 ? Math.ceil(run.quota / threads) : 0))
   const args = ['-t', String(threads), '-c', String(run.connections), '-d', `${run.seconds}s`, '--timeout', '10s', '--latency', '-s', script, run.url]
   try {
+    let cpu = { us: 0, atMs: 0 }
+    const t0 = performance.now()
+    let endMs = t0
     const out = await new Promise<string>((resolve, reject) => {
       const child = spawn(WRK, args, { stdio: ['ignore', 'pipe', 'pipe'] })
       track(child)
+      const sampler = setInterval(() => {
+        const us = child.pid === undefined ? null : cpuMicros(child.pid)
+        if (us !== null) cpu = { us, atMs: performance.now() - t0 }
+      }, 250)
       let stdout = ''
       let stderr = ''
       let quotaSeen = 0
@@ -133,9 +142,11 @@ export async function runWrk (run: WrkRun): Promise<WrkResult> {
       })
       child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr = (stderr + c).slice(-4096) })
       const bound = setTimeout(() => { if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL') }, (run.seconds + 30) * 1000)
-      child.once('error', (err) => { clearTimeout(bound); reject(err) })
+      child.once('error', (err) => { clearTimeout(bound); clearInterval(sampler); reject(err) })
       child.once('exit', (code, signal) => {
         clearTimeout(bound)
+        clearInterval(sampler)
+        endMs = performance.now()
         if (code === 0) resolve(stdout)
         else reject(new Error(`wrk exited ${String(code ?? signal)}: ${stderr.trim()} ${stdout.slice(-500)}`))
       })
@@ -151,7 +162,8 @@ export async function runWrk (run: WrkRun): Promise<WrkResult> {
       rps: durationS > 0 ? d.completed / durationS : 0,
       latencyUs: { p50: d.p50, p90: d.p90, p99: d.p99, p999: d.p999, mean: d.mean, max: d.max },
       errors: d.errors,
-      statuses: d.counting ? d.statuses : null
+      statuses: d.counting ? d.statuses : null,
+      wrkCpuUs: cpu.atMs > 0 ? cpu.us * ((endMs - t0) / cpu.atMs) : 0
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })
