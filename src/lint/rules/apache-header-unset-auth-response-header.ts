@@ -1,8 +1,8 @@
-// Header unset WWW-Authenticate hides the backend's challenge. Verified on httpd 2.4 (see
-// test/lint/samples.test.ts): for a backend proxied with mod_proxy_http the headers sit in the
-// default (onsuccess) table, so `Header unset` removes the challenge, even on a 401, while
-// `Header always unset` leaves it in place. For CGI and FastCGI backends the headers sit in the
-// `always` table instead (mod_headers docs), so there it is the `always` form that removes them.
+// Header unset WWW-Authenticate hides the backend's challenge. Measured on httpd 2.4 (samples in
+// nginx-samples/apache-header-unset-auth-response-header): for a backend proxied by mod_proxy_http
+// the headers sit in the default (onsuccess) table, so `Header unset` removes the challenge, even
+// on a 401, while `Header always unset` leaves it. For a CGI script the headers sit in the `always`
+// table (mod_headers docs say the same of mod_proxy_fcgi), so there only the `always` form removes.
 import type { Severity } from '../../diagnose/meta.js'
 import { apacheBackends, docsPath } from '../rule-helpers.js'
 import { findAll } from '../tree.js'
