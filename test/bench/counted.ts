@@ -81,7 +81,7 @@ export async function countedRun (target: Target, upstream: Upstream, options: {
   const first = checkpoints[0]
   const upstreamReceived = (await upstream.count()) - upStart
   const unexpectedStatuses = Object.fromEntries(Object.entries(statuses).filter(([k]) => !EXPECTED.has(k)))
-  const growth = first?.rssBytes != null && last?.rssBytes != null && first.rssBytes > 0 ? ((last.rssBytes - first.rssBytes) / first.rssBytes) * 100 : null
+  const growth = checkpoints.length >= 2 && first?.rssBytes != null && last?.rssBytes != null && first.rssBytes > 0 ? ((last.rssBytes - first.rssBytes) / first.rssBytes) * 100 : null
   return {
     mix: options.mix,
     connections: options.connections,
