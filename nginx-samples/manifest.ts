@@ -4,7 +4,7 @@ import type { Severity } from '../src/diagnose/meta.js'
 
 export type RequestOutcome = 'intact' | 'dropped' | 'replaced' | 'rejected'
 export type ResponseOutcome = 'kept' | 'hidden'
-export type UpstreamKind = 'echo' | 'challenge' | 'big-set-cookie' | 'cgi'
+export type UpstreamKind = 'echo' | 'challenge' | 'big-set-cookie' | 'cgi' | 'fcgi'
 
 export interface ExpectedFinding { rule: string, line: number, severity: Severity, header?: string }
 export interface SampleRequest {
@@ -28,7 +28,7 @@ export interface Manifest {
 }
 
 const SEVERITIES: ReadonlySet<string> = new Set(['error', 'warning', 'info'])
-const UPSTREAMS: ReadonlySet<string> = new Set(['echo', 'challenge', 'big-set-cookie', 'cgi'])
+const UPSTREAMS: ReadonlySet<string> = new Set(['echo', 'challenge', 'big-set-cookie', 'cgi', 'fcgi'])
 
 function isRecord (value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)

@@ -8,7 +8,8 @@ import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { atOrAbove, lintPaths } from '../../src/lint/engine.js'
 import { LINT_RULES } from '../../src/lint/rules/index.js'
-import { startEchoUpstream, valuesOf, type EchoUpstream, type Handler } from '../helpers/echo-upstream.js'
+import { startEchoUpstream, valuesOf, type Handler } from '../helpers/echo-upstream.js'
+import { startFcgiUpstream } from './fcgi-upstream.js'
 import { hasApache, hasNginx, startApache, startNginx } from '../helpers/real-servers.js'
 import { fill, loadSamples, makeCredentials, type Credentials, type Sample, type SampleRequest, type UpstreamKind } from './samples.js'
 
@@ -18,6 +19,7 @@ const LITERAL_SAMPLE_SECRET = 'sample-service-token-not-real'
 const HANDLERS: Record<UpstreamKind, Handler | undefined> = {
   echo: undefined,
   cgi: undefined,
+  fcgi: undefined,
   challenge: (_req, res) => {
     res.writeHead(401, { 'www-authenticate': 'Bearer realm="sample", error="invalid_token"', 'content-type': 'text/plain' })
     res.end('unauthorized')
@@ -53,7 +55,7 @@ for (const sample of samples) {
   const available = manifest.server === 'nginx' ? hasNginx() : hasApache()
   t.test(`${label}: real ${manifest.server} shows the listed runtime behaviour`, { skip: available ? false : `${manifest.server} is not installed` }, async (t) => {
     const creds = makeCredentials()
-    const upstream = await startEchoUpstream(HANDLERS[manifest.runtime.upstream])
+    const upstream = await startObserved(manifest.runtime.upstream)
     t.teardown(upstream.close)
     const files: Record<string, string> = {}
     for (const [rel, source] of Object.entries(manifest.files ?? {})) {
@@ -70,7 +72,7 @@ for (const sample of samples) {
     const server = await start(config, options)
     let harm = false
     for (const [i, request] of manifest.runtime.requests.entries()) {
-      harm = await runRequest(t, `${label} request ${i + 1}`, server.url, request, upstream, manifest.runtime.upstream, creds) || harm
+      harm = await runRequest(t, `${label} request ${i + 1}`, server.url, request, upstream, creds) || harm
     }
     checkAgreement(t, sample, harm)
   })
@@ -83,14 +85,46 @@ function checkAgreement (t: Test, sample: Sample, runtimeHarm: boolean): void {
 
 function sha256 (text: string): string { return createHash('sha256').update(text).digest('hex') }
 
-async function runRequest (t: Test, label: string, base: string, request: SampleRequest, upstream: EchoUpstream, kind: UpstreamKind, creds: Credentials): Promise<boolean> {
+/** What the backend saw, whatever it is: the echo upstream's raw headers, the FastCGI params, or
+ *  the CGI script's answer (a sha256 of HTTP_AUTHORIZATION, or "absent"). */
+interface Observed {
+  url: string
+  close: () => Promise<void>
+  count: () => number
+  /** Values of a request header in the last request the backend saw. */
+  values: (name: string, body: string) => string[]
+}
+
+async function startObserved (kind: UpstreamKind): Promise<Observed> {
+  if (kind === 'fcgi') {
+    const fcgi = await startFcgiUpstream()
+    return {
+      url: `http://127.0.0.1:${fcgi.port}`,
+      close: fcgi.close,
+      count: () => fcgi.received.length,
+      values: (name) => {
+        const value = fcgi.received[fcgi.received.length - 1]?.get(`HTTP_${name.toUpperCase().replace(/-/g, '_')}`)
+        return value === undefined ? [] : [value]
+      }
+    }
+  }
+  const echo = await startEchoUpstream(HANDLERS[kind])
+  if (kind === 'cgi') {
+    let seen = 0
+    return { url: echo.url, close: echo.close, count: () => seen, values: (_name, body) => { seen++; return body.trim() === 'absent' ? [] : [body.trim()] } }
+  }
+  return { url: echo.url, close: echo.close, count: () => echo.received.length, values: (name) => valuesOf(echo.received[echo.received.length - 1], name) }
+}
+
+async function runRequest (t: Test, label: string, base: string, request: SampleRequest, upstream: Observed, creds: Credentials): Promise<boolean> {
   const headers: Record<string, string> = {}
   for (const [name, template] of Object.entries(request.send)) headers[name] = fill(template, creds)
-  const before = upstream.received.length
+  const before = upstream.count()
   const res = await fetch(`${base}${request.path}`, { headers, redirect: 'follow' })
   const body = await res.text()
-  const reached = kind === 'cgi' ? res.status === 200 : upstream.received.length > before
-  const last = upstream.received[upstream.received.length - 1]
+  // The CGI script answers itself: a 2xx from it means it ran.
+  const isCgi = upstream.count() === before && res.status < 300 && /^([0-9a-f]{64}|absent)$/.test(body.trim())
+  const reached = isCgi || upstream.count() > before
   let harm = false
   t.equal(res.status, request.status, `${label}: status`)
   if (request.reachedUpstream !== undefined) {
@@ -104,10 +138,10 @@ async function runRequest (t: Test, label: string, base: string, request: Sample
       : fill(expected.value, creds)
     let actual: string
     if (!reached) actual = 'rejected'
-    else if (kind === 'cgi') actual = body.trim() === 'absent' ? 'dropped' : body.trim() === sha256(sent) ? 'intact' : 'replaced'
     else {
-      const values = valuesOf(last, name)
-      actual = values.length === 0 ? 'dropped' : values.length === 1 && values[0] === sent ? 'intact' : 'replaced'
+      const values = upstream.values(name, body)
+      const same = (v: string): boolean => v === sent || (isCgi && v === sha256(sent))
+      actual = values.length === 0 ? 'dropped' : values.length === 1 && same(values[0] ?? '') ? 'intact' : 'replaced'
     }
     t.equal(actual, outcome, `${label}: ${name} ${outcome}`)
     if (actual !== 'intact') harm = true
