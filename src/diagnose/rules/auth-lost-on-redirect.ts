@@ -27,6 +27,7 @@ const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308])
 const DEFAULT_PORT: Readonly<Record<string, number>> = { http: 80, https: 443 }
 const VISITOR_HTTPS = /"scheme"\s*:\s*"https"/
 const DIGITS = /^\d+$/
+const QUOTES = /^"|"$/g
 
 function first (values: readonly string[]): string | null {
   const value = values[0]
@@ -35,13 +36,27 @@ function first (values: readonly string[]): string | null {
   return (comma < 0 ? value : value.slice(0, comma)).trim() || null
 }
 
-/** The origin the client used, from X-Forwarded-* (set by the layers in front) or Host. */
+/** `proto` or `host` of the first (client-side) element of an RFC 7239 Forwarded header. */
+export function forwardedParam (values: readonly string[], param: 'proto' | 'host'): string | null {
+  const element = first(values)
+  if (element === null) return null
+  for (const pair of element.split(';')) {
+    const eq = pair.indexOf('=')
+    if (eq < 0 || pair.slice(0, eq).trim().toLowerCase() !== param) continue
+    const value = pair.slice(eq + 1).trim().replace(QUOTES, '')
+    return value === '' ? null : value
+  }
+  return null
+}
+
+/** The origin the client used, from X-Forwarded-* / Forwarded (set by the layers in front) or Host. */
 export function requestOrigin (view: ExchangeView): { origin: Origin, from: string } | null {
-  const host = first(view.values('x-forwarded-host')) ?? first(view.values('host'))
+  const forwarded = view.values('forwarded')
+  const host = first(view.values('x-forwarded-host')) ?? forwardedParam(forwarded, 'host') ?? first(view.values('host'))
   if (host === null) return null
-  let scheme = first(view.values('x-forwarded-proto'))?.toLowerCase() ?? null
+  let scheme = first(view.values('x-forwarded-proto'))?.toLowerCase() ?? forwardedParam(forwarded, 'proto')?.toLowerCase() ?? null
   if (scheme === null && view.values('cf-visitor').some((v) => VISITOR_HTTPS.test(v))) scheme = 'https'
-  const from = scheme === null ? 'Host' : 'X-Forwarded-Proto and Host'
+  const from = scheme === null ? 'Host' : 'the forwarded scheme and host'
   const origin = originOf(`${scheme ?? 'http'}://${host}/`)
   if (origin === null) return null
   const port = first(view.values('x-forwarded-port'))

@@ -58,11 +58,13 @@ export const SHAPE: Record<string, RuleCases> = {
     fires: [
       { name: 'redirect to another host', exchange: redirect('https://login.example.net/next'), expect: { header: 'authorization', severity: 'warning' } },
       { name: 'http -> https behind TLS termination', exchange: redirect('https://api.example.com/orders/42/'), expect: { confidence: 'possible' } },
-      { name: 'https -> http downgrade announced by X-Forwarded-Proto', exchange: redirect('http://api.example.com/orders/42/', { 'X-Forwarded-Proto': 'https' }), expect: { confidence: 'likely' } }
+      { name: 'https -> http downgrade announced by X-Forwarded-Proto', exchange: redirect('http://api.example.com/orders/42/', { 'X-Forwarded-Proto': 'https' }), expect: { confidence: 'likely' } },
+      { name: 'https -> http downgrade announced by Forwarded (RFC 7239)', exchange: redirect('http://api.example.com/x', { Forwarded: 'for=192.0.2.1;proto=https;host="api.example.com"' }), expect: { confidence: 'likely' } }
     ],
     quiet: [
       { name: 'relative Location', exchange: redirect('/orders/42/') },
       { name: 'same origin, absolute', exchange: redirect('https://api.example.com/orders/42/', { 'X-Forwarded-Proto': 'https' }) },
+      { name: 'same origin through Forwarded', exchange: redirect('https://api.example.com/x', { Forwarded: 'for=192.0.2.1;proto=https, for=10.0.0.1;proto=http' }) },
       { name: 'no Authorization to lose', exchange: exchange({ arrived: [], response: { status: 302, location: 'https://login.example.net/' } }) },
       { name: '200 with a Location header', exchange: exchange({ response: { status: 201, location: 'https://other.example/' } }) }
     ]
