@@ -2,9 +2,19 @@
 // receives Apache's Basic credentials (the user's password) and never its own token.
 import { apacheBackends, docsPath } from '../rule-helpers.js'
 import { findAll } from '../tree.js'
-import type { LintReport, LintRule } from '../types.js'
+import type { ConfNode, LintReport, LintRule } from '../types.js'
 
 const id = 'apache-authtype-in-front-of-proxy'
+const FILE_SECTIONS = new Set(['directory', 'directorymatch', 'files', 'filesmatch'])
+
+function ownBackends (section: ConfNode): Set<string> {
+  const out = new Set<string>()
+  for (const c of section.children ?? []) {
+    if (c.key === 'sethandler' && /^proxy:fcgi/i.test(c.args[0] ?? '')) out.add('fcgi')
+    else if (c.key === 'sethandler' && /^proxy:/i.test(c.args[0] ?? '')) out.add('http')
+  }
+  return out
+}
 
 export const rule: LintRule = {
   dialect: 'apache',
@@ -25,7 +35,9 @@ export const rule: LintRule = {
       if (type !== 'basic' && type !== 'digest') continue
       const section = node.parent
       if (!section) continue
-      const backends = apacheBackends(section)
+      // <Directory>/<Files> sections apply to files on disk, never to proxied URLs: only what they
+      // hand to a backend themselves (SetHandler proxy:fcgi://...) counts there.
+      const backends = FILE_SECTIONS.has(section.key) ? ownBackends(section) : apacheBackends(section)
       if (!backends.has('http') && !backends.has('fcgi')) continue
       reports.push({ where: node, header: 'Authorization', message: `AuthType ${node.args[0] ?? ''} in front of a proxied app: Apache rejects the app's own credentials with 401 and forwards its users' Basic credentials to the backend` })
     }

@@ -41,7 +41,8 @@ export const APACHE_CASES: Record<string, RuleCases> = {
   'apache-authtype-in-front-of-proxy': {
     valid: [
       { code: '<Directory /var/www>\n    AuthType Basic\n    Require valid-user\n</Directory>\n', name: 'static files, nothing proxied' },
-      { code: vhost('    <Location /admin>\n        AuthType None\n    </Location>') }
+      { code: vhost('    <Location /admin>\n        AuthType None\n    </Location>') },
+      { code: vhost('    <Directory /var/www/private>\n        AuthType Basic\n        Require valid-user\n    </Directory>'), name: 'a <Directory> next to a ProxyPass guards files, not the proxied app' }
     ],
     invalid: [
       { code: vhost('    <Location />\n        AuthType Basic\n        Require valid-user\n    </Location>'), findings: [{ line: 4, severity: 'warning' }] },
