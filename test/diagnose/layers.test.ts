@@ -37,8 +37,10 @@ t.test('one layer at a time', async (t) => {
   t.same(ids({ headers: { 'X-Amzn-Oidc-Data': '', 'X-Amzn-Trace-Id': 'Root=1-6789-ab' } }), ['aws-alb:likely'])
   t.same(ids({ headers: { 'X-Amzn-Trace-Id': 'Root=1-6789-ab' } }), ['aws-alb:possible'], 'a trace id alone is weak')
   t.same(ids({ httpVersion: '1.0', headers: { Connection: 'close' } }), ['nginx:likely'], 'proxy_pass defaults')
-  t.same(ids({ httpVersion: '1.0', headers: { Connection: 'close', 'X-Forwarded-For': '192.0.2.1' } }), ['unknown-proxy:possible'],
-    'HTTP/1.0 with X-Forwarded-For is not the default nginx signature')
+  t.same(ids({ httpVersion: '1.0', headers: { Connection: 'close', 'X-Forwarded-For': '192.0.2.1' } }), ['nginx:possible'],
+    'HTTP/1.0 with X-Forwarded-For: nginx with its proxy_http_version default, a weak clue')
+  t.same(ids({ httpVersion: '1.0', headers: { Connection: 'close', 'X-Forwarded-For': '192.0.2.1', 'X-Real-IP': '192.0.2.1' } }), ['nginx:likely'],
+    'two weak clues')
   t.same(ids({ headers: { 'X-Real-IP': '192.0.2.1' } }), ['nginx:possible'])
   t.same(ids({ headers: { 'X-Request-ID': 'r', 'X-Real-IP': '192.0.2.1', 'X-Forwarded-Scheme': 'https', 'X-Scheme': 'https', 'X-Forwarded-For': '192.0.2.1' } }),
     ['ingress-nginx:likely'], 'ingress-nginx swallows the X-Real-IP nginx sighting')

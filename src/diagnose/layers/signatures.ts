@@ -34,7 +34,11 @@ function cloudflareExtra (view: ExchangeView): Clue[] {
   return []
 }
 
-/** ngx_http_proxy_module defaults: proxy_http_version 1.0, `Connection: close`, no X-Forwarded-*. */
+/**
+ * ngx_http_proxy_module defaults: proxy_http_version 1.0 and `Connection: close`. With no
+ * X-Forwarded-* at all it is the untouched proxy_pass (strong); with them, still likely nginx
+ * (Apache, HAProxy, Envoy and Traefik speak HTTP/1.1 upstream) but only a weak clue.
+ */
 function nginxExtra (view: ExchangeView, exchange: Exchange): Clue[] {
   if (exchange.httpVersion !== '1.0') return []
   const connection = view.values('connection')
@@ -42,7 +46,9 @@ function nginxExtra (view: ExchangeView, exchange: Exchange): Clue[] {
     ? connection.some((v) => v.toLowerCase().includes('close'))
     : view.has('connection')
   if (!close) return []
-  for (const name of FORWARDED_X) if (view.has(name)) return []
+  for (const name of FORWARDED_X) {
+    if (view.has(name)) return [{ text: 'HTTP/1.0 with Connection: close (proxy_http_version default)', strong: false }]
+  }
   return [{ text: 'HTTP/1.0 with Connection: close and no X-Forwarded-* (proxy_pass defaults)', strong: true }]
 }
 

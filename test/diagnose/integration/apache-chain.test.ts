@@ -37,3 +37,19 @@ t.test('an expired token through apache is a token problem, not a layer problem'
   t.ok(findings.some((f) => f.rule === 'jwt-expired' && f.severity === 'error'), 'jwt-expired')
   t.notOk(findings.some((f) => f.rule === 'credential-missing-on-401'), 'nothing was missing')
 })
+
+t.test('Authorization copied to X-Original-Authorization and removed: credential-renamed', { skip }, async (t) => {
+  const c = await chain(t, 'apache', `<VirtualHost {{LISTEN}}>
+  RequestHeader set X-Original-Authorization "expr=%{req:Authorization}"
+  RequestHeader unset Authorization
+  ProxyPass / {{UPSTREAM}}/
+</VirtualHost>`)
+  t.equal((await fetch(`${c.front.url}/orders/3`, { headers: { authorization: `Bearer ${testToken()}` } })).status, 401)
+  await c.settle(1)
+  const { findings } = await c.report()
+  const renamed = findings.find((f) => f.rule === 'credential-renamed')
+  t.equal(renamed?.header, 'authorization')
+  t.equal(renamed?.severity, 'error')
+  const missing = findings.find((f) => f.rule === 'credential-missing-on-401')
+  t.equal(missing?.layer, 'apache')
+})

@@ -78,3 +78,19 @@ t.test('a clean chain: nginx forwarding everything gives no error or warning', {
   t.same(findings.filter((f) => f.severity !== 'info').map((f) => f.rule), [], 'no error or warning')
   t.ok(layers.some((l) => l.id === 'nginx'), 'nginx recognised from X-Real-IP')
 })
+
+t.test('proxy_set_header inheritance: one header in a location drops the Authorization set in server', { skip }, async (t) => {
+  const c = await chain(t, 'nginx', `server { listen {{LISTEN}};
+    proxy_set_header Authorization "Bearer service-token-set-by-nginx";
+    location /reports/ { proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for; proxy_pass {{UPSTREAM}}; }
+    location / { proxy_pass {{UPSTREAM}}; } }`)
+  t.equal((await fetch(`${c.front.url}/orders/5`)).status, 200, 'server-level Authorization reaches the app')
+  t.equal((await fetch(`${c.front.url}/reports/5`)).status, 401, 'the location that sets its own header loses it')
+  await c.settle(2)
+  const { findings } = await c.report()
+  const missing = findings.filter((f) => f.rule === 'credential-missing-on-401')
+  t.same(missing.map((f) => `${f.route}:${f.layer ?? 'none'}:${f.confidence}`), ['/reports/:id:nginx:possible'],
+    'blamed on nginx, possible: HTTP/1.0 + Connection: close is its proxy_http_version default, X-Forwarded-For was added')
+  t.match(missing[0]?.remediation ?? '', /inherited/, 'the remediation explains proxy_set_header inheritance')
+  t.notOk(findings.some((f) => f.rule === 'working-vs-failing'), 'no working call on /reports/:id, so nothing to compare')
+})
