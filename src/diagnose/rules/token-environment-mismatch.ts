@@ -19,10 +19,14 @@ export const meta: RuleMeta = {
   docs: 'docs/rules/token-environment-mismatch.md'
 }
 
+/** JWTs minted by a layer in front for itself: their issuer is the layer, not the app's IdP. */
+const LAYER_MINTED: ReadonlySet<string> = new Set(['cf-access-jwt-assertion', 'x-amzn-oidc-data'])
+
 function check (exchange: Exchange, ctx: RuleContext): readonly Finding[] {
   if (ctx.expectIssuers.size === 0 && ctx.expectAudiences.size === 0) return NO_FINDINGS
   let out: Finding[] | null = null
   for (const seen of jwtsOf(exchange)) {
+    if (LAYER_MINTED.has(seen.header.key)) continue
     const problems: string[] = []
     const iss = seen.jwt.iss
     if (ctx.expectIssuers.size > 0 && (iss === null || !ctx.expectIssuers.has(iss))) {

@@ -55,7 +55,13 @@ export const JWT: Record<string, RuleCases> = {
     quiet: [
       { name: 'issuer and audience as expected', exchange: withJwt({}), expectIssuers: [ISSUER], expectAudiences: [AUDIENCE] },
       { name: 'one of several audiences matches', exchange: withJwt({ aud: ['api://billing', AUDIENCE] }), expectAudiences: [AUDIENCE] },
-      { name: 'nothing configured', exchange: withJwt({ iss: 'https://anything.example/' }) }
+      { name: 'nothing configured', exchange: withJwt({ iss: 'https://anything.example/' }) },
+      {
+        name: 'a Cloudflare Access assertion has its own issuer',
+        exchange: exchange({ arrived: [seen('Authorization', [bearer()]), seen('Cf-Access-Jwt-Assertion', [bearer({ scheme: null, jwt: { iss: 'https://team.cloudflareaccess.com', aud: ['tag'] } })])] }),
+        expectIssuers: [ISSUER],
+        expectAudiences: [AUDIENCE]
+      }
     ]
   }
 }
