@@ -1,6 +1,8 @@
 // Behaviours of the real servers that the lint rules rely on, measured rather than assumed:
 // - nginx refuses a request carrying two Authorization headers (400); httpd joins them into one
 //   comma-separated line, and `RequestHeader add Authorization` makes the backend see two lines.
+// - nginx with `underscores_in_headers on` only in a non-default server keeps an underscore
+//   header sent after Host but drops one sent before it (read with the default server's setting).
 // - httpd's own AuthType Basic challenge survives both `Header unset` and `Header always unset`
 //   (the proxied case is in nginx-samples/apache-header-unset-auth-response-header).
 // Credential values are synthetic and compared by equality; nothing is printed.
@@ -12,11 +14,12 @@ import { hasApache, hasNginx, startApache, startNginx } from '../helpers/real-se
 
 const RAW_TIMEOUT_MS = 3_000
 
-/** Sends one raw HTTP/1.1 request (duplicate headers are impossible with fetch); resolves the status. */
-function rawStatus (port: number, headerLines: string[]): Promise<number> {
+/** Sends one raw HTTP/1.1 request (duplicate headers and header order are beyond fetch); resolves the status. */
+function rawStatus (port: number, headerLines: string[], hostFirst = true): Promise<number> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1', () => {
-      socket.write(['GET /dup HTTP/1.1', 'Host: 127.0.0.1', ...headerLines, 'Connection: close', '', ''].join('\r\n'))
+      const lines = hostFirst ? ['Host: 127.0.0.1', ...headerLines] : [...headerLines, 'Host: 127.0.0.1']
+      socket.write(['GET /dup HTTP/1.1', ...lines, 'Connection: close', '', ''].join('\r\n'))
     })
     let head = ''
     const done = (): void => { socket.destroy(); resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? 0)) }
@@ -36,6 +39,18 @@ t.test('nginx answers 400 to a request with two Authorization headers', { skip: 
   const status = await rawStatus(nginx.port, [`Authorization: ${token()}`, `Authorization: ${token()}`])
   t.equal(status, 400)
   t.equal(upstream.received.length, 0, 'nothing reached the upstream')
+})
+
+t.test('nginx: underscores_in_headers in a non-default server covers only headers after Host', { skip: hasNginx() ? false : 'nginx is not installed' }, async (t) => {
+  const upstream = await startEchoUpstream()
+  t.teardown(upstream.close)
+  const config = 'server { listen {{LISTEN}}; server_name default.invalid; location / { return 404; } }\n' +
+    'server { listen {{LISTEN}}; server_name 127.0.0.1; underscores_in_headers on; location / { proxy_pass {{UPSTREAM}}; } }\n'
+  const nginx = await startNginx(config, { upstream: upstream.url, t })
+  t.equal(await rawStatus(nginx.port, [`api_key: ${token()}`], true), 200)
+  t.equal(valuesOf(upstream.received[0], 'api_key').length, 1, 'after Host: kept')
+  t.equal(await rawStatus(nginx.port, [`api_key: ${token()}`], false), 200)
+  t.equal(valuesOf(upstream.received[1], 'api_key').length, 0, 'before Host: dropped')
 })
 
 t.test('httpd joins two Authorization headers into one line; RequestHeader add makes two', { skip: hasApache() ? false : 'apache2 is not installed' }, async (t) => {

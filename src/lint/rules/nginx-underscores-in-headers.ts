@@ -1,7 +1,7 @@
 // underscores_in_headers off (the default) silently drops request headers named with '_'.
 import { isPortableHeaderName } from '../../capture/credential-names.js'
 import { docsPath, NGINX_SET_HEADER, switchValue } from '../rule-helpers.js'
-import { effective, findAll, walk } from '../tree.js'
+import { childrenOf, effective, findAll, walk } from '../tree.js'
 import type { ConfNode, LintReport, LintRule } from '../types.js'
 
 const id = 'nginx-underscores-in-headers'
@@ -10,6 +10,20 @@ const NAMED_HEADER = new Set([...NGINX_SET_HEADER, 'proxy_pass_header', 'proxy_h
 function accepts (server: ConfNode): boolean {
   return switchValue(effective(server, 'underscores_in_headers')) === true ||
     switchValue(effective(server, 'ignore_invalid_headers')) === false
+}
+
+function listens (server: ConfNode): string[] {
+  const out = childrenOf(server, 'listen').map((l) => l.args[0] ?? '')
+  return out.length > 0 ? out : ['80']
+}
+
+/** Is `server` the default server of every socket it listens on (default_server, else the first)? */
+function isDefault (server: ConfNode, servers: ConfNode[]): boolean {
+  return listens(server).every((addr) => {
+    const same = servers.filter((s) => listens(s).includes(addr))
+    const flagged = same.find((s) => childrenOf(s, 'listen').some((l) => l.args[0] === addr && (l.args.includes('default_server') || l.args.includes('default'))))
+    return (flagged ?? same[0]) === server
+  })
 }
 
 export const rule: LintRule = {
@@ -30,6 +44,13 @@ export const rule: LintRule = {
     const scopes = servers.length > 0 ? servers : (findAll(tree.root, 'location').length > 0 ? [tree.root] : [])
     const fromFlags = [...ctx.credentialHeaders].filter((name) => !isPortableHeaderName(name) && name.includes('_'))
     for (const scope of scopes) {
+      const own = scope.key === 'server' ? childrenOf(scope, 'underscores_in_headers').at(-1) : undefined
+      const fromHttp = scope.parent ? switchValue(effective(scope.parent, 'underscores_in_headers')) === true : false
+      if (own && switchValue(own) === true && !fromHttp && !isDefault(scope, servers)) {
+        // Measured on nginx 1.22: headers before Host are parsed with the default server's setting.
+        reports.push({ where: own, severity: 'warning', message: 'underscores_in_headers on in a server that is not the default one for its socket: headers with "_" that clients send before Host are still dropped (nginx reads them with the default server\'s setting)' })
+        continue
+      }
       if (accepts(scope)) continue
       const where = scope === tree.root ? (scope.children?.[0] ?? scope) : scope
       for (const name of fromFlags) {

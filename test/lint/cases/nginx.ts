@@ -46,11 +46,13 @@ export const NGINX_CASES: Record<string, RuleCases> = {
     valid: [
       { code: 'server { listen 80; location / { proxy_pass http://app; } }\n' },
       { code: 'http { underscores_in_headers on; server { listen 80; } }\n', credentialHeaders: ['api_key'] },
-      { code: 'server { ignore_invalid_headers off; listen 80; }\n', credentialHeaders: ['api_key'] }
+      { code: 'server { ignore_invalid_headers off; listen 80; }\n', credentialHeaders: ['api_key'] },
+      { code: 'server { listen 80; }\nserver { listen 80 default_server; underscores_in_headers on; }\n', name: 'on in the default_server' }
     ],
     invalid: [
       { code: 'server {\n  listen 80;\n}\n', credentialHeaders: ['api_key'], findings: [{ line: 1, severity: 'error', header: 'api_key' }] },
-      { code: 'server {\n  listen 80;\n  proxy_set_header x_request_sig $http_x_request_sig;\n}\n', findings: [{ line: 3, severity: 'warning' }] }
+      { code: 'server {\n  listen 80;\n  proxy_set_header x_request_sig $http_x_request_sig;\n}\n', findings: [{ line: 3, severity: 'warning' }] },
+      { name: 'on only in a non-default server', code: 'server {\n  listen 80;\n}\nserver {\n  listen 80;\n  server_name api.example;\n  underscores_in_headers on;\n}\n', findings: [{ line: 7, severity: 'warning' }] }
     ]
   },
   'nginx-hide-auth-response-header': {
