@@ -19,6 +19,8 @@ export interface SampleRequest {
 export interface Manifest {
   server: 'nginx' | 'apache'
   config: string
+  /** The config the real server runs when `config` is not one itself (an Ingress manifest). */
+  runtimeConfig?: string
   description?: string
   credentialHeaders?: string[]
   files?: Record<string, string>

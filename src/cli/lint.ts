@@ -18,7 +18,8 @@ export const LINT_HELP = `Usage: hopwatch lint PATH... [options]
 
 Checks NGINX and Apache httpd configs for directives that drop, replace or leak credentials
 (Authorization, Cookie, API keys, WWW-Authenticate). PATH may be a file or a folder; the dialect
-is detected from the content and include / Include / IncludeOptional are followed.
+is detected from the content and include / Include / IncludeOptional are followed. Kubernetes
+Ingress manifests for ingress-nginx (.yaml) are read too: auth annotations and snippets.
 
 Options:
   --format text|json|sarif     output format (default: ${DEFAULTS.format})

@@ -1,11 +1,13 @@
 // Lints files and folders: finds config files, loads each with its includes, lints only the
 // roots (a file another one includes is linted in that context, once), runs every rule for the
 // dialect and turns reports into findings. Never throws for a config's content.
-import { readdirSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, extname, join } from 'node:path'
 import { credentialHeaderSet } from '../capture/credential-names.js'
 import { SEVERITY_ORDER, type Severity } from '../diagnose/meta.js'
 import { pruneInactiveSections } from './apache-defines.js'
+import { isIngressManifest } from './ingress-parser.js'
+import { snippetTrees } from './ingress-snippets.js'
 import { loadTree, type LoadedTree } from './load.js'
 import { LINT_RULES } from './rules/index.js'
 import type { ConfTree, LintContext, LintFinding, LintRule } from './types.js'
@@ -13,6 +15,7 @@ import type { ConfTree, LintContext, LintFinding, LintRule } from './types.js'
 const MAX_WALK_DEPTH = 8
 const MAX_FILES = 50_000
 const CONFIG_EXTENSIONS = new Set(['.conf', '.nginx', '.vhost', '.htaccess', '.nginxconf'])
+const YAML_EXTENSIONS = new Set(['.yaml', '.yml'])
 const EXTENSIONLESS_DIRS = new Set(['sites-available', 'sites-enabled', 'conf.d', 'vhosts.d', 'snippets'])
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'coverage', '.tap'])
 
@@ -37,6 +40,12 @@ function isConfigName (path: string): boolean {
   return ext === '' && EXTENSIONLESS_DIRS.has(basename(join(path, '..')))
 }
 
+/** YAML is linted only when it is an ingress-nginx Ingress manifest. */
+function isIngressFile (path: string): boolean {
+  if (!YAML_EXTENSIONS.has(extname(path).toLowerCase())) return false
+  try { return isIngressManifest(readFileSync(path, 'utf8')) } catch { return false }
+}
+
 function collect (dir: string, out: string[], depth: number): void {
   if (depth > MAX_WALK_DEPTH || out.length >= MAX_FILES) return
   let names: string[]
@@ -47,7 +56,7 @@ function collect (dir: string, out: string[], depth: number): void {
     let stat
     try { stat = statSync(full) } catch { continue }
     if (stat.isDirectory()) collect(full, out, depth + 1)
-    else if (stat.isFile() && isConfigName(full)) out.push(full)
+    else if (stat.isFile() && (isConfigName(full) || isIngressFile(full))) out.push(full)
     if (out.length >= MAX_FILES) return
   }
 }
@@ -55,6 +64,7 @@ function collect (dir: string, out: string[], depth: number): void {
 export function lintTree (tree: ConfTree, ctx: LintContext, rules: readonly LintRule[] = LINT_RULES): LintFinding[] {
   const findings: LintFinding[] = []
   if (tree.dialect === 'apache') pruneInactiveSections(tree.root)
+  if (tree.dialect === 'ingress-nginx') for (const snippet of snippetTrees(tree)) findings.push(...lintTree(snippet, ctx, rules))
   for (const rule of rules) {
     if (rule.dialect !== 'any' && rule.dialect !== tree.dialect) continue
     let reports
@@ -89,7 +99,7 @@ export function lintPaths (paths: readonly string[], opts: LintOptions = {}): Li
     let stat
     try { stat = statSync(path) } catch { unreadable.push(path); continue }
     if (stat.isDirectory()) collect(path, candidates, 0)
-    else candidates.push(path)
+    else if (!YAML_EXTENSIONS.has(extname(path).toLowerCase()) || isIngressFile(path)) candidates.push(path)
   }
 
   const loaded: LoadedTree[] = []

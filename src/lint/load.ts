@@ -7,6 +7,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { parseApache } from './apache-parser.js'
 import { detectDialect } from './detect.js'
 import { expandGlob, hasWildcard } from './glob.js'
+import { parseIngress } from './ingress-parser.js'
 import { parseNginx } from './nginx-parser.js'
 import type { ConfNode, ConfTree, Dialect, ParseProblem, ParseResult } from './types.js'
 
@@ -14,10 +15,11 @@ const MAX_INCLUDE_DEPTH = 32
 const MAX_FILES_PER_TREE = 5_000
 const MAX_DIR_FILES = 5_000
 
-const PARSERS: Record<Dialect, (text: string, file: string) => ParseResult> = { nginx: parseNginx, apache: parseApache }
+const PARSERS: Record<Dialect, (text: string, file: string) => ParseResult> = { nginx: parseNginx, apache: parseApache, 'ingress-nginx': parseIngress }
 const INCLUDE_KEYS: Record<Dialect, ReadonlySet<string>> = {
   nginx: new Set(['include']),
-  apache: new Set(['include', 'includeoptional'])
+  apache: new Set(['include', 'includeoptional']),
+  'ingress-nginx': new Set()
 }
 
 export interface LoadedTree {
@@ -44,7 +46,7 @@ function filesUnder (dir: string, out: string[], depth = 0): void {
   }
 }
 
-const MAIN_NAMES: Record<Dialect, readonly string[]> = { nginx: ['nginx.conf'], apache: ['apache2.conf', 'httpd.conf'] }
+const MAIN_NAMES: Record<Dialect, readonly string[]> = { nginx: ['nginx.conf'], apache: ['apache2.conf', 'httpd.conf'], 'ingress-nginx': [] }
 
 /** The main config's directory: the nearest ancestor (up to 3 levels) holding nginx.conf /
  *  apache2.conf / httpd.conf, so a snippet linted alone resolves includes like the server does. */

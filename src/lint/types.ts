@@ -1,7 +1,8 @@
 // The one tree both parsers produce, and the shapes the lint rules and formats share.
 import type { RuleMeta, Severity } from '../diagnose/meta.js'
 
-export type Dialect = 'nginx' | 'apache'
+/** `ingress-nginx`: Kubernetes Ingress manifests whose annotations make ingress-nginx generate config. */
+export type Dialect = 'nginx' | 'apache' | 'ingress-nginx'
 
 /** One directive; `children` is null for a simple directive, an array for a block/section. */
 export interface ConfNode {

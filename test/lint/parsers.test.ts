@@ -124,3 +124,28 @@ t.test('syntax errors never repeat a token that may be a credential', async (t) 
   const { problems } = parseApache(`<VirtualHost *:80>\n</${token}>\n`, 'a.conf')
   t.equal(problems.length > 0 && problems.every((p) => !p.message.includes(token)), true, 'apache too')
 })
+
+t.test('Ingress manifests: annotations, block-scalar snippets linted as nginx at the right line', async (t) => {
+  const yaml = [
+    'apiVersion: networking.k8s.io/v1',
+    'kind: Ingress',
+    'metadata:',
+    '  name: api',
+    '  annotations:',
+    '    nginx.ingress.kubernetes.io/auth-type: digest',
+    '    nginx.ingress.kubernetes.io/configuration-snippet: |',
+    '      more_set_headers "X-A: b";',
+    '      proxy_set_header Authorization "";',
+    'spec:',
+    '  ingressClassName: nginx'
+  ].join('\n')
+  const dir = mkdtempSync(join(tmpdir(), 'hopwatch-ingress-'))
+  writeFileSync(join(dir, 'api.yaml'), yaml)
+  writeFileSync(join(dir, 'values.yaml'), 'replicaCount: 2\n')
+  const { tree } = loadTree(join(dir, 'api.yaml'))
+  t.equal(tree.dialect, 'ingress-nginx')
+  t.same(findAll(tree.root, 'ingress')[0]?.args, ['api'])
+  const { lintPaths } = await import('../../src/lint/engine.js')
+  const result = lintPaths([dir])
+  t.same(result.findings.map((f) => `${f.line} ${f.ruleId}`), ['6 nginx-ingress-auth-strip', '9 nginx-credential-header-cleared'], 'values.yaml is not linted; the snippet line maps back')
+})

@@ -5,9 +5,11 @@ import { findAll } from '../tree.js'
 import type { LintReport, LintRule } from '../types.js'
 
 const id = 'nginx-ingress-auth-strip'
+const AUTH_TYPE = 'nginx.ingress.kubernetes.io/auth-type'
 
 export const rule: LintRule = {
-  dialect: 'nginx',
+  // nginx configs (the generated pattern) and Ingress manifests (the annotation that generates it).
+  dialect: 'any',
   meta: {
     id,
     severity: 'error',
@@ -21,6 +23,14 @@ export const rule: LintRule = {
   },
   check: (tree) => {
     const reports: LintReport[] = []
+    if (tree.dialect === 'ingress-nginx') {
+      for (const node of findAll(tree.root, AUTH_TYPE)) {
+        const type = (node.args[0] ?? '').toLowerCase()
+        if (type !== 'basic' && type !== 'digest') continue
+        reports.push({ where: node, header: 'Authorization', message: `auth-type ${type}: ingress-nginx generates auth_${type} plus proxy_set_header Authorization "", so the app behind this Ingress never receives Authorization` })
+      }
+      return reports
+    }
     for (const node of findAll(tree.root, NGINX_SET_HEADER)) {
       if (node.args[0]?.toLowerCase() !== 'authorization' || !hasProxyBasicAuth(node.parent)) continue
       const value = node.args[1] ?? ''

@@ -96,7 +96,14 @@ export const NGINX_CASES: Record<string, RuleCases> = {
     ]
   },
   'nginx-ingress-auth-strip': {
-    valid: [{ code: loc('    auth_basic off;\n    proxy_set_header Authorization "";'), name: 'auth_basic off is not the pattern' }, { code: loc('    auth_basic "x";') }],
-    invalid: [{ code: loc('    auth_basic "Authentication Required";\n    auth_basic_user_file /etc/ingress-controller/auth/default-x.passwd;\n    proxy_set_header Authorization "";'), findings: [{ line: 7, severity: 'error' }] }]
+    valid: [
+      { code: loc('    auth_basic off;\n    proxy_set_header Authorization "";'), name: 'auth_basic off is not the pattern' },
+      { code: loc('    auth_basic "x";') },
+      { dialect: 'ingress-nginx', code: 'kind: Ingress\nmetadata:\n  annotations:\n    nginx.ingress.kubernetes.io/auth-url: "http://auth/check"\n' }
+    ],
+    invalid: [
+      { dialect: 'ingress-nginx', code: 'kind: Ingress\nmetadata:\n  name: a\n  annotations:\n    nginx.ingress.kubernetes.io/auth-type: "basic"\n', findings: [{ line: 5, severity: 'error' }] },
+      { code: loc('    auth_basic "Authentication Required";\n    auth_basic_user_file /etc/ingress-controller/auth/default-x.passwd;\n    proxy_set_header Authorization "";'), findings: [{ line: 7, severity: 'error' }] }
+    ]
   }
 }
