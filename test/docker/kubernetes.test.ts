@@ -135,6 +135,9 @@ t.test('security context, resources and shutdown', async (t) => {
   const requests = mebibytes(at(sidecar, 'resources', 'requests', 'memory'))
   const limit = mebibytes(at(sidecar, 'resources', 'limits', 'memory'))
   t.ok(requests > 0 && limit >= requests, 'memory request and limit set, limit >= request')
+  const heap = Number(/--max-old-space-size=(\d+)/.exec(env.NODE_OPTIONS ?? '')?.[1])
+  // Measured (docs/deploy.md): 127 MiB peak RSS at saturation with a 128 MiB heap cap; a probe adds 45 MiB.
+  t.ok(heap > 0 && limit >= heap + 45 + 64, 'the V8 heap is capped below the limit, leaving room for native memory and a probe')
   t.match(String(at(sidecar, 'resources', 'requests', 'cpu')), /^\d+m?$/)
   const grace = Number(at(pod, 'spec', 'terminationGracePeriodSeconds'))
   const preStop = at(sidecar, 'lifecycle', 'preStop', 'exec', 'command') as string[]
