@@ -1,7 +1,7 @@
 // Counted runs through a fresh hopwatch: N requests in segments, with RSS and the report's
 // counters read after each segment. Used for the 200k memory check and the 1M soak.
-import { peakRssBytes, rssBytes } from './procs.js'
-import { settledTotals } from './rounds.js'
+import { peakRssBytes, rssBytes, rssSampler } from './procs.js'
+import { median, settledTotals } from './rounds.js'
 import type { Target, Upstream } from './targets.js'
 import { runWrk } from './wrk.js'
 import type { Mix } from './shapes.js'
@@ -13,6 +13,8 @@ export interface Checkpoint {
   exchanges: number
   evicted: number
   rssBytes: number | null
+  /** Median of the RSS samples (every 100 ms) taken during the segment: steadier than one reading, which lands anywhere in the GC sawtooth. */
+  rssMedianBytes: number | null
   peakRssBytes: number | null
   seconds: number
 }
@@ -34,7 +36,7 @@ export interface CountedResult {
   /** Statuses outside what the upstream answers for the mix (e.g. 502/504 from the proxy). */
   unexpectedStatuses: Record<string, number>
   checkpoints: Checkpoint[]
-  /** RSS growth from the first checkpoint to the last, in percent. */
+  /** Growth of the segment-median RSS from the first segment to the last, in percent. */
   rssGrowthPct: number | null
   rps: number
   seconds: number
@@ -57,8 +59,10 @@ export async function countedRun (target: Target, upstream: Upstream, options: {
   for (let i = 0; i < segments; i++) {
     const quota = Math.min(options.segment, options.total - completed)
     if (quota <= 0) break
+    const sampler = rssSampler(pid, 100)
     // Bounded: generous time for the quota even at 1k req/s, never open-ended.
     const wrk = await runWrk({ url: target.url, host: target.host, mix: options.mix, connections: options.connections, threads: options.threads, seconds: Math.max(60, Math.ceil(quota / 1000)), quota })
+    const { samples: rssSamples } = sampler.stop()
     sent += wrk.sent
     completed += wrk.completed
     seconds += wrk.durationS
@@ -71,17 +75,20 @@ export async function countedRun (target: Target, upstream: Upstream, options: {
       exchanges: (totals?.exchanges ?? NaN) - start.exchanges,
       evicted: totals?.evicted ?? NaN,
       rssBytes: rssBytes(pid),
+      rssMedianBytes: rssSamples.length === 0 ? null : median(rssSamples),
       peakRssBytes: peakRssBytes(pid),
       seconds
     }
     checkpoints.push(point)
-    log(`  ${options.mix} ${completed.toLocaleString('en')} done (${(wrk.rps).toFixed(0)} req/s): counted ${point.exchanges}/${sent} sent, RSS ${((point.rssBytes ?? 0) / 1048576).toFixed(1)} MiB, peak ${((point.peakRssBytes ?? 0) / 1048576).toFixed(1)} MiB`)
+    log(`  ${options.mix} ${completed.toLocaleString('en')} done (${(wrk.rps).toFixed(0)} req/s): counted ${point.exchanges}/${sent} sent, RSS ${((point.rssBytes ?? 0) / 1048576).toFixed(1)} MiB (segment median ${((point.rssMedianBytes ?? 0) / 1048576).toFixed(1)}), peak ${((point.peakRssBytes ?? 0) / 1048576).toFixed(1)} MiB`)
   }
   const last = checkpoints[checkpoints.length - 1]
   const first = checkpoints[0]
   const upstreamReceived = (await upstream.count()) - upStart
   const unexpectedStatuses = Object.fromEntries(Object.entries(statuses).filter(([k]) => !EXPECTED.has(k)))
-  const growth = checkpoints.length >= 2 && first?.rssBytes != null && last?.rssBytes != null && first.rssBytes > 0 ? ((last.rssBytes - first.rssBytes) / first.rssBytes) * 100 : null
+  const growth = checkpoints.length >= 2 && first?.rssMedianBytes != null && last?.rssMedianBytes != null && first.rssMedianBytes > 0
+    ? ((last.rssMedianBytes - first.rssMedianBytes) / first.rssMedianBytes) * 100
+    : null
   return {
     mix: options.mix,
     connections: options.connections,

@@ -159,14 +159,16 @@ export function systemCpu (): { busyUs: number; totalUs: number } {
   } catch { return { busyUs: 0, totalUs: 0 } }
 }
 
-/** Samples RSS of pid every stepMs until stopped; reports the max seen. */
-export function rssSampler (pid: number, stepMs = 100): { stop: () => { max: number; samples: number } } {
+/** Samples RSS of pid every stepMs until stopped; reports the max and the samples (bounded to the last 100k). */
+export function rssSampler (pid: number, stepMs = 100): { stop: () => { max: number; samples: number[] } } {
   let max = rssBytes(pid) ?? 0
-  let samples = 0
+  const samples: number[] = []
   const timer = setInterval(() => {
     const now = rssBytes(pid)
-    samples++
-    if (now !== null && now > max) max = now
+    if (now === null) return
+    if (samples.length >= 100_000) samples.shift()
+    samples.push(now)
+    if (now > max) max = now
   }, stepMs)
   timer.unref()
   return { stop: () => { clearInterval(timer); return { max, samples } } }
