@@ -38,11 +38,21 @@ export const serve: Command = async (argv, io) => {
   }
   const running = server
   return await new Promise<number>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGTERM', stop)
-      process.off('SIGINT', stop)
-      running.logger.info('shutting down')
-      void running.close().then(() => resolve(EXIT_OK))
+    let stopping = false
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) {
+        // A second signal: stop waiting for in-flight exchanges.
+        running.logger.warn({ signal }, 'second signal during shutdown: closing connections now')
+        running.forceClose()
+        return
+      }
+      stopping = true
+      running.logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: no new connections, in-flight exchanges may finish')
+      void running.close().then(() => {
+        process.off('SIGTERM', stop)
+        process.off('SIGINT', stop)
+        resolve(EXIT_OK)
+      })
     }
     process.on('SIGTERM', stop)
     process.on('SIGINT', stop)

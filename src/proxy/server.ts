@@ -27,6 +27,8 @@ export interface RunningServer {
   logger: Logger
   /** Stop accepting, let in-flight exchanges finish within graceMs (default --shutdown-grace). */
   close: (graceMs?: number) => Promise<void>
+  /** Cut every remaining connection now (a second signal during shutdown). */
+  forceClose: () => void
 }
 
 export interface ServerOptions {
@@ -44,6 +46,11 @@ export async function startServer (config: Config, options: ServerOptions = {}):
   const logger = createLogger(config.logLevel, options.logDestination)
   const store = new ExchangeStore(config.maxExchanges)
   let closing = false
+  const cutConnections = (): void => {
+    logger.warn('closing the remaining connections (grace period over or shutdown forced)')
+    traffic.server.closeAllConnections()
+    admin.server.closeAllConnections()
+  }
   const credentialNames = credentialHeaderSet(config.credentialHeaders)
   const diagnoser = createDiagnoser({
     expectIssuers: config.expectIssuers,
@@ -106,17 +113,18 @@ export async function startServer (config: Config, options: ServerOptions = {}):
     auditor,
     metrics,
     logger,
+    forceClose: cutConnections,
     close: async (graceMs = config.shutdownGraceMs) => {
       if (closing) return
       closing = true
       // Stop accepting; in-flight exchanges (streams included) get graceMs to finish.
-      const force = setTimeout(() => {
-        logger.warn({ graceMs }, 'shutdown grace period over: closing the remaining connections')
-        traffic.server.closeAllConnections()
-        admin.server.closeAllConnections()
-      }, graceMs)
+      const force = setTimeout(cutConnections, graceMs)
+      // server.close() closes idle keep-alive connections once; a connection whose exchange
+      // finishes later turns idle and would wait for its keep-alive timeout: close those too.
+      const sweep = setInterval(() => { traffic.server.closeIdleConnections(); admin.server.closeIdleConnections() }, 100)
       await Promise.allSettled([traffic.close(), admin.close()])
       clearTimeout(force)
+      clearInterval(sweep)
       logger.flush?.()
     }
   }

@@ -29,7 +29,14 @@ export async function runCli (args: string[], env: NodeJS.ProcessEnv = {}, timeo
   return { code, stdout, stderr }
 }
 
-export interface Started { child: ChildProcess; lines: string[]; stop: (signal?: NodeJS.Signals) => Promise<number | null> }
+export interface Started {
+  child: ChildProcess
+  lines: string[]
+  /** Resolves with the exit code when the process exits (by itself or by stop). */
+  exited: Promise<number | null>
+  /** Send `signal` (once, if still running) and wait for the exit, SIGKILL after 10 s. */
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>
+}
 
 /** Start `hopwatch serve ...` and wait for its 'hopwatch listening' log line (bounded). */
 export async function startServeProcess (args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 15_000): Promise<Started & { trafficUrl: string; adminUrl: string }> {
@@ -58,8 +65,10 @@ export async function startServeProcess (args: string[], env: NodeJS.ProcessEnv 
     })
   })
   const exited = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)))
+  let exitedYet = false
+  void exited.then(() => { exitedYet = true })
   const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> => {
-    if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, signal)
+    if (!exitedYet && child.pid !== undefined) { try { process.kill(child.pid, signal) } catch { /* already gone */ } }
     const timer = setTimeout(() => { if (child.exitCode === null) child.kill('SIGKILL') }, 10_000)
     const code = await exited
     clearTimeout(timer)
@@ -67,7 +76,7 @@ export async function startServeProcess (args: string[], env: NodeJS.ProcessEnv 
   }
   try {
     const { traffic, admin } = await ready
-    return { child, lines, stop, trafficUrl: traffic, adminUrl: admin }
+    return { child, lines, exited, stop, trafficUrl: traffic, adminUrl: admin }
   } catch (err) {
     await stop('SIGKILL')
     throw err
