@@ -10,6 +10,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   report: { summary: "print a running sidecar's report (exit 1 when it holds an error finding)", load: async () => (await import('./report.js')).report },
   probe: { summary: 'send signed canary credentials through a chain and name the hop that loses them', load: async () => (await import('./probe.js')).probe },
   lint: { summary: 'find auth-stripping lines in NGINX and Apache configs before they ship', load: async () => (await import('./lint.js')).lint },
+  health: { summary: 'check a running sidecar through its admin listener (container health checks, probes)', load: async () => (await import('./health.js')).health },
   demo: { summary: 'run a built-in demo: an app, a layer that strips Authorization, hopwatch between', load: async () => (await import('./demo.js')).demo }
 }
 
