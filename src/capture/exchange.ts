@@ -24,6 +24,7 @@ export interface ExchangeInput {
   error: { code: string; message: string } | null
   aborted: boolean
   websocket: boolean
+  pairId?: string | null
 }
 
 const MAX_PATH = 2048
@@ -88,6 +89,7 @@ export function buildExchange (input: ExchangeInput, credentialNames: ReadonlySe
     response: summarizeResponse(input.status, input.upstreamHeaders ?? {}, source),
     clientStatus: input.clientStatus,
     error: input.error,
-    aborted: input.aborted
+    aborted: input.aborted,
+    ...(input.pairId === undefined ? {} : { pairId: input.pairId })
   }
 }

@@ -117,4 +117,6 @@ export interface Exchange {
   error: { code: string; message: string } | null
   /** True when the client went away before the response was complete. */
   aborted: boolean
+  /** Correlation id between the edge and origin taps (only when an edge listener runs). */
+  pairId?: string | null
 }

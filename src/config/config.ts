@@ -25,6 +25,8 @@ export interface Config {
   expectAudiences: string[]
   probeSecret: string | null
   adminInsecure: boolean
+  /** Edge tap: a second listener in front of the outer layers, and where it forwards. */
+  edge: { listen: HostPort; upstream: URL } | null
   shutdownGraceMs: number
   clientTimeoutMs: number
 }
@@ -50,6 +52,8 @@ export const SERVE_FLAGS: Record<string, FlagSpec> = {
   'expect-issuer': { env: 'HOPWATCH_EXPECT_ISSUER', multiple: true, help: 'JWT iss this environment accepts (repeatable; env: comma list)' },
   'expect-audience': { env: 'HOPWATCH_EXPECT_AUDIENCE', multiple: true, help: 'JWT aud this environment accepts (repeatable; env: comma list)' },
   'probe-secret': { env: 'HOPWATCH_PROBE_SECRET', help: 'answer signed `hopwatch probe` canaries with this secret (default: off)' },
+  'edge-listen': { env: 'HOPWATCH_EDGE_LISTEN', help: 'also run an edge tap on HOST:PORT, in front of the outer layers (with --edge-upstream)' },
+  'edge-upstream': { env: 'HOPWATCH_EDGE_UPSTREAM', help: 'URL of the outer layers the edge tap forwards to; their traffic must come back to --listen' },
   'admin-insecure': { env: 'HOPWATCH_ADMIN_INSECURE', boolean: true, help: 'allow a non-loopback --admin without a token (local demos only; prints a warning)' },
   'shutdown-grace': { env: 'HOPWATCH_SHUTDOWN_GRACE', help: `ms that in-flight exchanges get to finish after SIGTERM/SIGINT (default ${DEFAULT_SHUTDOWN_GRACE_MS})` },
   'client-timeout': { env: 'HOPWATCH_CLIENT_TIMEOUT', help: `ms a client may take to send a whole request, headers and body, before 408; 0 = no limit (default ${DEFAULT_CLIENT_TIMEOUT_MS})` }
@@ -108,22 +112,34 @@ export function isLoopback (host: string): boolean {
   return isIP(host) === 4 && host.startsWith('127.')
 }
 
-function parseUpstream (value: string | undefined): URL {
+function parseUpstream (value: string | undefined, flag = 'upstream'): URL {
   if (value === undefined || value === '') {
     throw new ConfigError('--upstream is required: give the URL of the app to forward to, e.g. --upstream http://127.0.0.1:3000 (or HOPWATCH_UPSTREAM).')
   }
+  return parseHttpUrl(value, flag)
+}
+
+function parseEdge (listen: string | undefined, upstream: string | undefined): Config['edge'] {
+  if (listen === undefined && upstream === undefined) return null
+  if (listen === undefined || upstream === undefined) {
+    throw new ConfigError('--edge-listen and --edge-upstream go together: the edge tap listens on one and forwards to the other (the outer layers), e.g. --edge-listen 0.0.0.0:8081 --edge-upstream http://nginx:80.')
+  }
+  return { listen: parseHostPort('edge-listen', listen), upstream: parseHttpUrl(upstream, 'edge-upstream') }
+}
+
+function parseHttpUrl (value: string, flag: string): URL {
   let url: URL
   try {
     url = new URL(value)
   } catch {
     // The value is not echoed: a mistyped URL may still carry a password.
-    throw new ConfigError('--upstream is not a valid absolute URL: give one like --upstream http://127.0.0.1:3000.')
+    throw new ConfigError(`--${flag} is not a valid absolute URL: give one like --${flag} http://127.0.0.1:3000.`)
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`--upstream must use http:// or https:// (got "${url.protocol}"), e.g. --upstream http://127.0.0.1:3000.`)
+    throw new ConfigError(`--${flag} must use http:// or https:// (got "${url.protocol}"), e.g. --${flag} http://127.0.0.1:3000.`)
   }
   if (url.username !== '' || url.password !== '') {
-    throw new ConfigError('--upstream must not carry user:password: hopwatch forwards the credentials clients send.')
+    throw new ConfigError(`--${flag} must not carry user:password: hopwatch forwards the credentials clients send.`)
   }
   return url
 }
@@ -179,6 +195,7 @@ export function loadServeConfig (argv: string[], env: NodeJS.ProcessEnv): Config
     expectAudiences: list(raw['expect-audience']),
     probeSecret: str(raw['probe-secret']) ?? null,
     adminInsecure,
+    edge: parseEdge(str(raw['edge-listen']), str(raw['edge-upstream'])),
     shutdownGraceMs: positiveInt('shutdown-grace', str(raw['shutdown-grace']), DEFAULT_SHUTDOWN_GRACE_MS, 0),
     clientTimeoutMs: positiveInt('client-timeout', str(raw['client-timeout']), DEFAULT_CLIENT_TIMEOUT_MS, 0)
   }

@@ -100,7 +100,15 @@ export function createDiagnoser (options: DiagnoserOptions): Diagnoser {
     }
   }
 
-  return { observe, snapshot }
+  function record (extra: readonly Finding[], exchange: Exchange): void {
+    try {
+      for (const f of extra) findings.add(f, exchange.route, exchange.id, exchange.startedAt)
+    } catch (err) {
+      failed('engine', err)
+    }
+  }
+
+  return { observe, record, snapshot }
 }
 
 export { RULES } from './rules/index.js'

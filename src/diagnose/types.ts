@@ -68,5 +68,7 @@ export interface DiagnosisSnapshot {
 /** What the sidecar calls after each response has gone; must never throw. */
 export interface Diagnoser {
   observe: (exchange: Exchange) => Finding[]
+  /** Group findings made elsewhere (e.g. by edge/origin pairing) with the rules' own. */
+  record: (findings: readonly Finding[], exchange: Exchange) => void
   snapshot: () => DiagnosisSnapshot
 }

@@ -69,7 +69,8 @@ export class Auditor {
         clientStatus: reply.statusCode,
         error: pending?.error ?? null,
         aborted: !reply.raw.writableFinished,
-        websocket: false
+        websocket: false,
+        ...(pending?.pairId == null ? {} : { pairId: pending.pairId })
       })
     }, undefined)
   }
@@ -93,7 +94,8 @@ export class Auditor {
       clientStatus: 101,
       error: null,
       aborted: false,
-      websocket: true
+      websocket: true,
+      ...(pending.pairId === null ? {} : { pairId: pending.pairId })
     })
   }
 

@@ -16,11 +16,14 @@ import { createCanaryTap } from '../probe/tap.js'
 import { createLogger } from './logger.js'
 import { createMetrics, type Metrics } from './metrics.js'
 import { upstreamReachable } from './ready.js'
+import { createEdgeTap } from './edge.js'
 import { isLoopback } from '../config/config.js'
 
 export interface RunningServer {
   trafficUrl: string
   adminUrl: string
+  /** The edge tap's listener, when --edge-listen is set. */
+  edgeUrl: string | null
   store: ExchangeStore
   auditor: Auditor
   metrics: Metrics
@@ -50,6 +53,7 @@ export async function startServer (config: Config, options: ServerOptions = {}):
     logger.warn('closing the remaining connections (grace period over or shutdown forced)')
     traffic.server.closeAllConnections()
     admin.server.closeAllConnections()
+    edge?.app.server.closeAllConnections()
   }
   const credentialNames = credentialHeaderSet(config.credentialHeaders)
   const diagnoser = createDiagnoser({
@@ -59,21 +63,25 @@ export async function startServer (config: Config, options: ServerOptions = {}):
     log: { warn: (obj, msg) => logger.warn(obj, msg) }
   })
   const metrics = createMetrics({ credentialHeaders: config.credentialHeaders })
+  const hash = createHasher(config.fingerprintKey)
+  const edgeConfig = config.edge
+  const edge = edgeConfig === null ? null : await createEdgeTap({ config: { ...config, edge: edgeConfig }, credentialNames, hash, logger, diagnoser })
   const auditor = new Auditor({
     credentialNames,
-    hash: createHasher(config.fingerprintKey),
+    hash,
     store,
     logger,
     diagnoser,
-    observers: [metrics]
+    observers: edge === null ? [metrics] : [metrics, edge.originObserver]
   })
   const tap = config.probeSecret === null ? null : createCanaryTap({ secret: config.probeSecret, credentialHeaders: credentialNames })
   const traffic = await createTrafficApp({
     config,
     auditor,
-    ...(tap === null ? {} : { answer: (request) => tap(request.raw) })
+    ...(tap === null ? {} : { answer: (request) => tap(request.raw) }),
+    ...(edge === null ? {} : { pair: edge.originHooks })
   })
-  const report = (): ReturnType<typeof buildReport> => buildReport(store, diagnoser.snapshot(), auditor)
+  const report = (): ReturnType<typeof buildReport> => buildReport(store, diagnoser.snapshot(), auditor, edge?.report() ?? null)
   const admin = await createAdminApp({
     store,
     token: config.adminToken,
@@ -93,11 +101,13 @@ export async function startServer (config: Config, options: ServerOptions = {}):
       })
     }
   })
+  const apps = edge === null ? [traffic, admin] : [traffic, admin, edge.app]
   try {
     await traffic.listen({ host: config.listen.host, port: config.listen.port })
     await admin.listen({ host: config.admin.host, port: config.admin.port })
+    if (edge !== null && edgeConfig !== null) await edge.app.listen({ host: edgeConfig.listen.host, port: edgeConfig.listen.port })
   } catch (err) {
-    await Promise.allSettled([traffic.close(), admin.close()])
+    await Promise.allSettled(apps.map((app) => app.close()))
     throw err
   }
   if (!isLoopback(config.admin.host) && config.adminToken === null) {
@@ -105,10 +115,12 @@ export async function startServer (config: Config, options: ServerOptions = {}):
   }
   const trafficUrl = urlOf(traffic)
   const adminUrl = urlOf(admin)
-  logger.info({ traffic: trafficUrl, admin: adminUrl, upstream: config.upstream.origin }, 'hopwatch listening')
+  const edgeUrl = edge === null ? null : urlOf(edge.app)
+  logger.info({ traffic: trafficUrl, admin: adminUrl, upstream: config.upstream.origin, ...(edgeUrl === null ? {} : { edge: edgeUrl, edgeUpstream: config.edge?.upstream.origin }) }, 'hopwatch listening')
   return {
     trafficUrl,
     adminUrl,
+    edgeUrl,
     store,
     auditor,
     metrics,
@@ -121,8 +133,8 @@ export async function startServer (config: Config, options: ServerOptions = {}):
       const force = setTimeout(cutConnections, graceMs)
       // server.close() closes idle keep-alive connections once; a connection whose exchange
       // finishes later turns idle and would wait for its keep-alive timeout: close those too.
-      const sweep = setInterval(() => { traffic.server.closeIdleConnections(); admin.server.closeIdleConnections() }, 100)
-      await Promise.allSettled([traffic.close(), admin.close()])
+      const sweep = setInterval(() => { for (const app of apps) app.server.closeIdleConnections() }, 100)
+      await Promise.allSettled(apps.map((app) => app.close()))
       clearTimeout(force)
       clearInterval(sweep)
       logger.flush?.()

@@ -9,6 +9,7 @@ import { copyCredentialPairs, type RawPairs } from '../capture/request.js'
 import type { HeaderBag } from '../capture/response.js'
 import { upstreamFailure } from './errors.js'
 import type { Auditor } from './audit.js'
+import { PAIR_KEY } from '../probe/pairing.js'
 
 /** What the hot path notes for one request; read after the response by the Auditor. */
 export interface Pending {
@@ -18,6 +19,8 @@ export interface Pending {
   upstreamHeaders: HeaderBag | null
   error: { code: string; message: string } | null
   websocket: boolean
+  /** Edge/origin correlation id, when taps are paired. */
+  pairId: string | null
 }
 
 declare module 'fastify' {
@@ -47,9 +50,18 @@ function dropHopByHop (headers: Record<string, unknown>): void {
   delete headers['proxy-connection']
 }
 
+/** Edge + origin taps: the edge stamps what it forwards, the origin reads the stamp and removes it. */
+export interface PairHooks {
+  stamp?: () => { value: string; id: string }
+  read?: (rawHeaders: string[]) => { id: string | null }
+}
+
 export interface TrafficOptions {
   config: Config
   auditor: Auditor
+  /** Where to forward; default config.upstream (the edge tap forwards to config.edge.upstream). */
+  upstream?: URL
+  pair?: PairHooks
   /** Answers a request itself (e.g. a signed probe canary) instead of forwarding it. */
   answer?: (req: FastifyRequest) => { status: number; body: unknown } | null
 }
@@ -60,7 +72,8 @@ function newPending (request: FastifyRequest, names: ReadonlySet<string>): Pendi
     forwarded: null,
     upstreamHeaders: null,
     error: null,
-    websocket: false
+    websocket: false,
+    pairId: null
   }
   request.hw = pending
   return pending
@@ -85,8 +98,23 @@ function restoreDuplicates (headers: Record<string, unknown>, pairs: RawPairs): 
 }
 
 export async function createTrafficApp (options: TrafficOptions): Promise<FastifyInstance> {
-  const { config, auditor } = options
+  const { config, auditor, pair } = options
+  const upstream = options.upstream ?? config.upstream
   const names = auditor.credentialNames
+  const applyPair = (request: FastifyRequest, headers: Record<string, unknown>, pending: Pending | null): void => {
+    if (pair === undefined) return
+    if (pair.read !== undefined) {
+      delete headers[PAIR_KEY]
+      if (pending !== null) pending.pairId = auditor.safely(() => pair.read?.(request.raw.rawHeaders).id ?? null, null)
+    }
+    if (pair.stamp !== undefined) {
+      const stamp = auditor.safely(() => pair.stamp?.() ?? null, null)
+      if (stamp !== null) {
+        headers[PAIR_KEY] = stamp.value
+        if (pending !== null) pending.pairId = stamp.id
+      }
+    }
+  }
   const app = Fastify({
     logger: false,
     requestIdHeader: false,
@@ -124,8 +152,10 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
       if (!WS_OWN_HEADERS.has(key) && value !== undefined) forwarded[key] = value
     }
     if (incoming.host !== undefined) forwarded.host = incoming.host
+    const pending = auditor.safely(() => newPending(request, names), null)
+    applyPair(request, forwarded, pending)
     auditor.safely(() => {
-      const pending = newPending(request, names)
+      if (pending === null) return
       restoreDuplicates(forwarded, pending.arrivedPairs)
       pending.forwarded = forwarded
       pending.websocket = true
@@ -135,7 +165,7 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
   }
 
   await app.register(httpProxy, {
-    upstream: config.upstream.origin + config.upstream.pathname.replace(/\/$/, ''),
+    upstream: upstream.origin + upstream.pathname.replace(/\/$/, ''),
     httpMethods: METHODS,
     websocket: true,
     internalRewriteLocationHeader: false,
@@ -154,6 +184,7 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
       rewriteRequestHeaders: (request, headers) => {
         const pending = auditor.safely(() => newPending(request as FastifyRequest, names), null)
         if (request.headers.host !== undefined) headers.host = request.headers.host
+        applyPair(request as FastifyRequest, headers as Record<string, unknown>, pending)
         if (pending !== null) {
           auditor.safely(() => restoreDuplicates(headers as Record<string, unknown>, pending.arrivedPairs), undefined)
           pending.forwarded = headers

@@ -2,6 +2,10 @@
 import type { DiagnosisSnapshot, FindingGroup, LayerReport } from '../diagnose/types.js'
 import type { ExchangeStore } from '../store/store.js'
 import { SEVERITY_ORDER } from '../diagnose/meta.js'
+import type { PairingCounts } from '../probe/pairing.js'
+
+/** Between the edge and origin taps: pairs made and, per credential header, what the layers did. */
+export type PairingReport = PairingCounts & { edgeExchanges: number }
 
 export interface HeaderRow { name: string; arrived: number; forwarded: number; droppedHere: number; onUnauthorized: number }
 export interface RouteRow { method: string; route: string; exchanges: number; unauthorized: number; withCredentials: number }
@@ -15,11 +19,13 @@ export interface Report {
   routes: RouteRow[]
   layers: LayerReport[]
   findings: FindingGroup[]
+  /** Only when an edge tap runs (--edge-listen). */
+  pairing?: PairingReport
 }
 
 export interface AuditCounts { failures: number; refused: number }
 
-export function buildReport (store: ExchangeStore, diagnosis: DiagnosisSnapshot | null, audit: AuditCounts): Report {
+export function buildReport (store: ExchangeStore, diagnosis: DiagnosisSnapshot | null, audit: AuditCounts, pairing: PairingReport | null = null): Report {
   const headers = [...store.headers.entries()]
     .map(([name, c]) => ({ name, ...c }))
     .sort((a, b) => b.arrived - a.arrived || a.name.localeCompare(b.name))
@@ -45,6 +51,7 @@ export function buildReport (store: ExchangeStore, diagnosis: DiagnosisSnapshot 
     statuses,
     routes,
     layers: diagnosis?.layers ?? [],
-    findings
+    findings,
+    ...(pairing === null ? {} : { pairing })
   }
 }

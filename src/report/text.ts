@@ -33,6 +33,14 @@ export function renderText (report: Report): string {
     out.push('LAYERS')
     for (const l of report.layers) out.push(`  ${l.id} (${l.confidence}) in ${l.exchanges} exchanges: ${l.evidence.join(', ')}`)
   }
+  if (report.pairing !== undefined) {
+    const p = report.pairing
+    out.push('')
+    out.push(`BETWEEN EDGE AND ORIGIN  (edge exchanges ${p.edgeExchanges}, paired certain ${p.pairedCertain}, likely ${p.pairedLikely}, stamp missing ${p.stampMissing}, forged ${p.stampForged}, unpaired ${p.unpaired})`)
+    if (p.stampMissing > 0) out.push('  stamp missing: a layer between the taps drops unknown headers (or traffic reached the origin without passing the edge)')
+    const rows = Object.entries(p.perHeader).map(([name, c]) => [name, String(c.intact), String(c.dropped), String(c.modified), String(c.renamed), String(c.added)])
+    if (rows.length > 0) out.push(...table(['header', 'intact', 'dropped', 'modified', 'renamed', 'added'], rows).map((l) => `  ${l}`))
+  }
   out.push('')
   out.push('CREDENTIAL HEADERS')
   if (report.headers.length === 0) out.push('  none seen')

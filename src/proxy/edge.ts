@@ -1,0 +1,68 @@
+// Edge + origin taps in one process: the edge listener stands in front of the outer layers and
+// stamps what it forwards; the origin listener (the sidecar's own) reads and removes the stamp;
+// after both responses the pairing gives every credential a definitive verdict across the layers
+// between them (findings with confidence `certain`).
+import type { FastifyInstance } from 'fastify'
+import type { Logger } from 'pino'
+import type { Config } from '../config/config.js'
+import type { Hasher } from '../capture/fingerprint.js'
+import type { Exchange } from '../capture/types.js'
+import type { Diagnoser } from '../diagnose/types.js'
+import { createPairing, type Pairing, type PairingCounts } from '../probe/pairing.js'
+import { ExchangeStore } from '../store/store.js'
+import { Auditor, type ExchangeObserver } from './audit.js'
+import { createTrafficApp, type PairHooks } from './traffic.js'
+
+export interface EdgeTap {
+  app: FastifyInstance
+  store: ExchangeStore
+  /** Hooks for the origin listener: read the stamp, remove it before the app. */
+  originHooks: PairHooks
+  /** Observer for the origin auditor: completes pairs. */
+  originObserver: ExchangeObserver
+  report: () => PairingCounts & { edgeExchanges: number }
+}
+
+export interface EdgeOptions {
+  config: Config & { edge: NonNullable<Config['edge']> }
+  credentialNames: Set<string>
+  /** The same hasher as the origin's, so fingerprints at both taps compare equal. */
+  hash: Hasher
+  logger: Logger
+  diagnoser: Diagnoser
+}
+
+function pairObserver (pairing: Pairing, side: 'edge' | 'origin', diagnoser: Diagnoser): ExchangeObserver {
+  return {
+    observe: (exchange: Exchange) => {
+      const result = pairing.observe(side, exchange.pairId ?? null, { method: exchange.method, path: exchange.path, arrived: exchange.arrived })
+      if (result !== null && result.findings.length > 0) diagnoser.record(result.findings, exchange)
+    }
+  }
+}
+
+export async function createEdgeTap (options: EdgeOptions): Promise<EdgeTap> {
+  const { config, diagnoser } = options
+  const pairing = createPairing()
+  const store = new ExchangeStore(config.maxExchanges)
+  const auditor = new Auditor({
+    credentialNames: options.credentialNames,
+    hash: options.hash,
+    store,
+    logger: options.logger.child({ tap: 'edge' }),
+    observers: [pairObserver(pairing, 'edge', diagnoser)]
+  })
+  const app = await createTrafficApp({
+    config,
+    auditor,
+    upstream: config.edge.upstream,
+    pair: { stamp: () => pairing.stamp() }
+  })
+  return {
+    app,
+    store,
+    originHooks: { read: (raw) => pairing.read(raw) },
+    originObserver: pairObserver(pairing, 'origin', diagnoser),
+    report: () => ({ ...pairing.counts(), edgeExchanges: store.total })
+  }
+}

@@ -1,0 +1,63 @@
+// `serve --edge-listen --edge-upstream`: edge and origin taps in one process around real nginx.
+// Every credential gets a definitive verdict across the layers between the taps, and the
+// correlation stamp never reaches the app.
+import t from 'tap'
+import { request } from 'undici'
+import { startEchoUpstream } from '../helpers/echo-upstream.js'
+import { startHopwatch, waitForExchanges } from '../helpers/hopwatch.js'
+import { freePort, hasNginx, startNginx } from '../helpers/real-servers.js'
+import type { Report } from '../../src/report/model.js'
+
+const conf = (extra: string): string => `server { listen {{LISTEN}}; location / { ${extra} proxy_pass {{UPSTREAM}}; } }`
+
+async function chain (t: { teardown: (fn: () => Promise<void> | void) => void }, extra: string) {
+  const app = await startEchoUpstream()
+  const originPort = await freePort()
+  const nginx = await startNginx(conf(extra), { upstream: `http://127.0.0.1:${originPort}`, t })
+  const hw = await startHopwatch(app.url, ['--listen', `127.0.0.1:${originPort}`, '--edge-listen', '127.0.0.1:0', '--edge-upstream', nginx.url])
+  t.teardown(async () => { await hw.close(); await app.close() })
+  return { app, hw, edgeUrl: hw.edgeUrl as string }
+}
+
+async function reportOf (adminUrl: string): Promise<Report> {
+  return await (await request(`${adminUrl}/report`)).body.json() as Report
+}
+
+t.test('edge + origin around real nginx', { skip: hasNginx() ? false : 'nginx is not installed' }, async (t) => {
+  t.test('control: every credential intact, nothing flagged, stamp removed before the app', async (t) => {
+    const { app, hw, edgeUrl } = await chain(t, '')
+    const res = await request(`${edgeUrl}/api/x`, { headers: { authorization: 'Bearer edge-a', cookie: 'a=1; b=2', 'x-api-key': 'k' } })
+    await res.body.dump()
+    t.equal(res.statusCode, 200)
+    await waitForExchanges(hw, 1)
+    const report = await reportOf(hw.adminUrl)
+    t.equal(report.pairing?.pairedCertain, 1)
+    t.same(report.pairing?.perHeader.authorization, { intact: 1, dropped: 0, modified: 0, renamed: 0, added: 0 })
+    t.same(report.findings.filter((f) => f.rule === 'credential-changed-between-taps'), [])
+    t.notOk(app.received[0]?.rawHeaders.some(([n]) => n.toLowerCase() === 'x-hopwatch-pair'), 'the app never sees the stamp')
+  })
+
+  t.test('nginx clearing Authorization: dropped between the taps, certain, in the report', async (t) => {
+    const { hw, edgeUrl } = await chain(t, 'proxy_set_header Authorization "";')
+    const res = await request(`${edgeUrl}/api/x`, { headers: { authorization: 'Bearer edge-a', cookie: 'a=1' } })
+    await res.body.dump()
+    await waitForExchanges(hw, 1)
+    const report = await reportOf(hw.adminUrl)
+    t.same(report.pairing?.perHeader.authorization, { intact: 0, dropped: 1, modified: 0, renamed: 0, added: 0 })
+    const finding = report.findings.find((f) => f.rule === 'credential-changed-between-taps')
+    t.equal(finding?.confidence, 'certain')
+    t.equal(finding?.severity, 'error')
+    t.equal(finding?.header?.toLowerCase(), 'authorization')
+    const text = await (await request(`${hw.adminUrl}/report?format=text`)).body.text()
+    t.match(text, /BETWEEN EDGE AND ORIGIN/)
+    t.notOk(text.includes('edge-a'), 'no credential value in the text report')
+  })
+})
+
+t.test('--edge-listen without --edge-upstream is a usage error', async (t) => {
+  const { main } = await import('../../src/cli/main.js')
+  let err = ''
+  const code = await main(['serve', '--upstream', 'http://a', '--edge-listen', '127.0.0.1:0'], { stdout: () => {}, stderr: (s) => { err += s }, env: {} })
+  t.equal(code, 2)
+  t.match(err, /--edge-listen and --edge-upstream go together/)
+})
