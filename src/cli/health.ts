@@ -7,7 +7,8 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { DEFAULT_ADMIN } from '../config/defaults.js'
-import { parseHostPort } from '../config/config.js'
+import { millis, parseFlags, str, UsageError } from '../config/flags.js'
+import { adminTarget } from './admin-target.js'
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from './io.js'
 
 export const DEFAULT_HEALTH_TIMEOUT_MS = 3_000
@@ -34,74 +35,18 @@ Exit codes: 0 healthy (200), 1 unhealthy or unreachable, 2 usage error. Prints o
 
 export interface HealthArgs { admin: URL; token: string | null; ready: boolean; timeoutMs: number }
 
-class UsageError extends Error {}
-
-/** Turn a listen address into one a client on the same host can reach. */
-function reachableHost (host: string): string {
-  if (host === '0.0.0.0' || host === '') return '127.0.0.1'
-  if (host === '::' || host === '0:0:0:0:0:0:0:0') return '[::1]'
-  return host.includes(':') ? `[${host}]` : host
-}
-
-/** HOST:PORT (as `serve --admin` takes it) or an http(s) URL, as a URL to the admin listener. */
-export function adminUrlFrom (value: string, source: string): URL {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
-    let url: URL
-    try { url = new URL(value) } catch { throw new UsageError(`${source} is not a valid URL: give one like http://127.0.0.1:9090.`) }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${source} must be an http:// or https:// URL, e.g. http://127.0.0.1:9090.`)
-    if (url.username !== '' || url.password !== '') throw new UsageError(`${source} must not carry user:password: pass the token with HOPWATCH_ADMIN_TOKEN.`)
-    url.hostname = reachableHost(url.hostname.replace(/^\[|\]$/g, ''))
-    return url
-  }
-  let host: string
-  let port: number
-  try {
-    ({ host, port } = parseHostPort('admin', value))
-  } catch {
-    throw new UsageError(`${source} must be HOST:PORT or an http:// URL, e.g. 127.0.0.1:9090.`)
-  }
-  if (port === 0) throw new UsageError(`${source} has port 0 (a random port): give the port the admin listener is on.`)
-  return new URL(`http://${reachableHost(host)}:${port}/`)
-}
-
 export function parseHealthArgs (argv: string[], env: NodeJS.ProcessEnv): HealthArgs | 'help' {
-  let admin: URL | null = null
-  let token = env.HOPWATCH_ADMIN_TOKEN ?? null
-  let ready = false
-  let timeoutMs = DEFAULT_HEALTH_TIMEOUT_MS
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string
-    if (arg === '--help' || arg === '-h') return 'help'
-    const eq = arg.indexOf('=')
-    const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg
-    const value = (): string => {
-      if (eq > 0 && arg.startsWith('--')) return arg.slice(eq + 1)
-      const next = argv[++i]
-      if (next === undefined) throw new UsageError(`${flag} needs a value.`)
-      return next
-    }
-    switch (flag) {
-      case '--admin': admin = adminUrlFrom(value(), '--admin'); break
-      case '--admin-token': token = value(); break
-      case '--ready':
-        if (eq > 0) throw new UsageError('--ready takes no value.')
-        ready = true
-        break
-      case '--timeout': {
-        const n = Number(value())
-        if (!Number.isInteger(n) || n <= 0) throw new UsageError('--timeout must be a positive whole number of milliseconds.')
-        timeoutMs = n
-        break
-      }
-      // The argument is not echoed: it may be a token passed in the wrong place.
-      default: throw new UsageError('Unknown argument: run `hopwatch health --help` for the flags.')
-    }
+  const { values, help } = parseFlags(argv, {
+    admin: { type: 'string' }, 'admin-token': { type: 'string' }, ready: { type: 'boolean' }, timeout: { type: 'string' }
+  }, 'health')
+  if (help) return 'help'
+  const token = str(values['admin-token']) ?? env.HOPWATCH_ADMIN_TOKEN ?? null
+  return {
+    admin: adminTarget(str(values.admin), env),
+    token: token === '' ? null : token,
+    ready: values.ready === true,
+    timeoutMs: millis('--timeout', str(values.timeout), DEFAULT_HEALTH_TIMEOUT_MS)
   }
-  if (admin === null) {
-    const fromEnv = env.HOPWATCH_ADMIN
-    admin = fromEnv !== undefined && fromEnv !== '' ? adminUrlFrom(fromEnv, 'HOPWATCH_ADMIN') : adminUrlFrom(DEFAULT_ADMIN, 'the default admin address')
-  }
-  return { admin, token: token === '' ? null : token, ready, timeoutMs }
 }
 
 interface Answer { status: number; body: string }

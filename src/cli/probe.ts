@@ -1,6 +1,7 @@
 // `hopwatch probe URL [--hop URL]... --probe-secret S [--header NAME]... [--method M]
 //  [--format text|json] [--timeout MS] [--require required|all]`
 import { EXIT_OK, EXIT_USAGE, type CliIO, type Command } from './io.js'
+import { list, millis, oneOf, parseFlags, str, UsageError } from '../config/flags.js'
 import { probeExitCode, toJson, toText, type RequireMode } from '../probe/format.js'
 import { runProbe } from '../probe/run.js'
 import { ProbeError } from '../probe/send.js'
@@ -43,8 +44,6 @@ interface Parsed {
   require: RequireMode
 }
 
-class UsageError extends Error {}
-
 function httpUrl (value: string, flag: string): string {
   let url: URL
   try { url = new URL(value) } catch { throw new UsageError(`${flag} must be an absolute http:// or https:// URL.`) }
@@ -53,53 +52,23 @@ function httpUrl (value: string, flag: string): string {
 }
 
 export function parseProbeArgs (argv: string[], env: NodeJS.ProcessEnv): Parsed | 'help' {
-  const hops: string[] = []
-  const headers: string[] = []
-  const positionals: string[] = []
-  let secret = env.HOPWATCH_PROBE_SECRET ?? ''
-  let method = 'GET'
-  let format: Parsed['format'] = 'text'
-  let timeoutMs = DEFAULT_TIMEOUT_MS
-  let require: RequireMode = 'required'
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string
-    if (arg === '--help' || arg === '-h') return 'help'
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1
-    const flag = eq > 0 ? arg.slice(0, eq) : arg
-    const value = (): string => {
-      if (eq > 0) return arg.slice(eq + 1)
-      const next = argv[++i]
-      if (next === undefined) throw new UsageError(`${flag} needs a value.`)
-      return next
-    }
-    switch (flag) {
-      case '--hop': hops.push(httpUrl(value(), '--hop')); break
-      case '--probe-secret': secret = value(); break
-      case '--header': headers.push(value()); break
-      case '--method': method = value().toUpperCase(); break
-      case '--format': {
-        const f = value()
-        if (f !== 'text' && f !== 'json') throw new UsageError('--format must be text or json.')
-        format = f
-        break
-      }
-      case '--timeout': {
-        const n = Number(value())
-        if (!Number.isInteger(n) || n < 1 || n > 600_000) throw new UsageError('--timeout must be a whole number of milliseconds between 1 and 600000.')
-        timeoutMs = n
-        break
-      }
-      case '--require': {
-        const r = value()
-        if (r !== 'required' && r !== 'all') throw new UsageError('--require must be required or all.')
-        require = r
-        break
-      }
-      default:
-        if (arg.startsWith('-')) throw new UsageError(`unknown flag ${arg}: run \`hopwatch probe --help\`.`)
-        positionals.push(arg)
-    }
-  }
+  const { values, positionals, help } = parseFlags(argv, {
+    hop: { type: 'string', multiple: true },
+    'probe-secret': { type: 'string' },
+    header: { type: 'string', multiple: true },
+    method: { type: 'string' },
+    format: { type: 'string' },
+    timeout: { type: 'string' },
+    require: { type: 'string' }
+  }, 'probe', true)
+  if (help) return 'help'
+  const hops = list(values.hop).map((hop) => httpUrl(hop, '--hop'))
+  const headers = list(values.header)
+  const secret = str(values['probe-secret']) ?? env.HOPWATCH_PROBE_SECRET ?? ''
+  const method = (str(values.method) ?? 'GET').toUpperCase()
+  const format = oneOf('--format', str(values.format), ['text', 'json'] as const, 'text')
+  const timeoutMs = millis('--timeout', str(values.timeout), DEFAULT_TIMEOUT_MS, 1, 600_000)
+  const require = oneOf('--require', str(values.require), ['required', 'all'] as const, 'required')
   if (positionals.length !== 1) throw new UsageError('give exactly one URL: the public entry of the chain.')
   if (secret.length < MIN_SECRET_LENGTH) {
     throw new UsageError(`--probe-secret (or HOPWATCH_PROBE_SECRET) must be set to the taps' secret, at least ${MIN_SECRET_LENGTH} characters.`)

@@ -4,6 +4,8 @@
 import { request } from 'undici'
 import { DEFAULT_ADMIN } from '../config/defaults.js'
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from './io.js'
+import { millis, oneOf, parseFlags, str, UsageError } from '../config/flags.js'
+import { adminTarget } from './admin-target.js'
 
 export const DEFAULT_REPORT_TIMEOUT_MS = 5_000
 const MAX_BODY_BYTES = 32 * 1024 * 1024
@@ -13,7 +15,8 @@ export const REPORT_HELP = `Usage: hopwatch report [--admin URL] [--admin-token 
 Prints the report of a running \`hopwatch serve\` (its admin listener's GET /report).
 
 Flags:
-  --admin URL          admin listener, default http://${DEFAULT_ADMIN} (or HOPWATCH_ADMIN_URL)
+  --admin URL          admin listener as http://HOST:PORT or HOST:PORT; default HOPWATCH_ADMIN
+                       (as \`serve\` reads it; 0.0.0.0 becomes loopback), else ${DEFAULT_ADMIN}
   --admin-token T      bearer token of the admin listener (prefer HOPWATCH_ADMIN_TOKEN: flags show in ps)
   --format text|json   default text
   --timeout MS         default ${DEFAULT_REPORT_TIMEOUT_MS}
@@ -23,46 +26,18 @@ Exit codes: 0 no error-severity finding, 1 at least one, 2 usage or connection e
 
 interface Parsed { admin: URL, token: string | null, format: 'text' | 'json', timeoutMs: number }
 
-class UsageError extends Error {}
-
 export function parseReportArgs (argv: string[], env: NodeJS.ProcessEnv): Parsed | 'help' {
-  let admin = env.HOPWATCH_ADMIN_URL ?? `http://${DEFAULT_ADMIN}`
-  let token = env.HOPWATCH_ADMIN_TOKEN ?? null
-  let format: 'text' | 'json' = 'text'
-  let timeoutMs = DEFAULT_REPORT_TIMEOUT_MS
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string
-    if (arg === '--help' || arg === '-h') return 'help'
-    const eq = arg.indexOf('=')
-    const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg
-    const value = (): string => {
-      if (eq > 0 && arg.startsWith('--')) return arg.slice(eq + 1)
-      const next = argv[++i]
-      if (next === undefined) throw new UsageError(`${flag} needs a value.`)
-      return next
-    }
-    switch (flag) {
-      case '--admin': admin = value(); break
-      case '--admin-token': token = value(); break
-      case '--format': {
-        const f = value()
-        if (f !== 'text' && f !== 'json') throw new UsageError('--format must be text or json.')
-        format = f
-        break
-      }
-      case '--timeout': {
-        const n = Number(value())
-        if (!Number.isInteger(n) || n <= 0) throw new UsageError('--timeout must be a positive number of milliseconds.')
-        timeoutMs = n
-        break
-      }
-      default: throw new UsageError(`Unknown argument "${arg}": run \`hopwatch report --help\` for the flags.`)
-    }
+  const { values, help } = parseFlags(argv, {
+    admin: { type: 'string' }, 'admin-token': { type: 'string' }, format: { type: 'string' }, timeout: { type: 'string' }
+  }, 'report')
+  if (help) return 'help'
+  const token = str(values['admin-token']) ?? env.HOPWATCH_ADMIN_TOKEN ?? null
+  return {
+    admin: adminTarget(str(values.admin), env),
+    token: token === '' ? null : token,
+    format: oneOf('--format', str(values.format), ['text', 'json'] as const, 'text'),
+    timeoutMs: millis('--timeout', str(values.timeout), DEFAULT_REPORT_TIMEOUT_MS)
   }
-  let url: URL
-  try { url = new URL(admin) } catch { throw new UsageError('--admin must be an http:// or https:// URL, e.g. http://127.0.0.1:9090.') }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError('--admin must be an http:// or https:// URL.')
-  return { admin: url, token: token === '' ? null : token, format, timeoutMs }
 }
 
 class FetchError extends Error {}

@@ -1,6 +1,7 @@
 // One validated Config for `hopwatch serve`, from flags and HOPWATCH_* env vars.
 // Flags win over env vars; every bad value is one plain sentence naming the flag.
 import { parseArgs } from 'node:util'
+import { list, str } from './flags.js'
 import { isIP } from 'node:net'
 import {
   DEFAULT_ADMIN, DEFAULT_LISTEN, DEFAULT_LOG_LEVEL, DEFAULT_MAX_EXCHANGES,
@@ -162,9 +163,6 @@ function headerNames (flag: string, values: string[]): string[] {
   return values
 }
 
-type RawValue = string | string[] | boolean | undefined
-const str = (v: RawValue): string | undefined => (typeof v === 'boolean' ? undefined : Array.isArray(v) ? v[v.length - 1] : v)
-const list = (v: RawValue): string[] => (v === undefined || typeof v === 'boolean' ? [] : Array.isArray(v) ? v : [v])
 
 /** Build the one Config of `serve`. Throws ConfigError with a sentence for the user. */
 export function loadServeConfig (argv: string[], env: NodeJS.ProcessEnv): Config {
