@@ -1,5 +1,5 @@
 // Fingerprints: what hopwatch keeps of a credential instead of its value.
-import { createHmac, randomBytes } from 'node:crypto'
+import { createHmac, createSecretKey, randomBytes } from 'node:crypto'
 import { SCHEMED_HEADERS } from './credential-names.js'
 import { decodeJwt } from './jwt.js'
 import type { CookieFingerprint, Fingerprint, ValueShape } from './types.js'
@@ -15,8 +15,23 @@ export type Hasher = (value: string) => string
 
 /** A keyed hash function; a random key per process unless one is configured. */
 export function createHasher (key: string | null): Hasher {
-  const secret = key ?? randomBytes(32)
+  // A KeyObject is made once: passing the raw key re-imports it on every call.
+  const secret = createSecretKey(key === null ? randomBytes(32) : Buffer.from(key, 'utf8'))
   return (value) => createHmac('sha256', secret).update(value).digest('hex').slice(0, HASH_CHARS)
+}
+
+/**
+ * Fingerprints already made, per hasher, keyed by header + keyed hash + length of the value
+ * (never by the value: hopwatch keeps no credential beyond its request). The same token sent
+ * again costs one HMAC instead of a JWT decode and a hash per cookie. Cleared when full.
+ */
+const MAX_CACHED = 2048
+const caches = new WeakMap<Hasher, Map<string, Fingerprint>>()
+
+function cacheOf (hash: Hasher): Map<string, Fingerprint> {
+  let cache = caches.get(hash)
+  if (cache === undefined) { cache = new Map(); caches.set(hash, cache) }
+  return cache
 }
 
 export function shapeOf (value: string): ValueShape {
@@ -54,12 +69,27 @@ export function cookiesOf (value: string, hash: Hasher): CookieFingerprint[] {
   return out
 }
 
-/** Fingerprint one header line of credential header `key` (lower case). Never throws. */
+/**
+ * Fingerprint one header line of credential header `key` (lower case). Never throws.
+ * The result may be shared with other exchanges: treat it as read-only.
+ */
 export function fingerprint (key: string, value: string, hash: Hasher): Fingerprint {
+  const valueHash = hash(value)
+  const cache = cacheOf(hash)
+  const cacheKey = `${key}:${valueHash}:${value.length}`
+  const cached = cache.get(cacheKey)
+  if (cached !== undefined) return cached
+  const fp = build(key, value, valueHash, hash)
+  if (cache.size >= MAX_CACHED) cache.clear()
+  cache.set(cacheKey, fp)
+  return fp
+}
+
+function build (key: string, value: string, valueHash: string, hash: Hasher): Fingerprint {
   const fp: Fingerprint = {
     scheme: null,
     length: Buffer.byteLength(value),
-    hash: hash(value),
+    hash: valueHash,
     shape: shapeOf(value)
   }
   if (key === 'cookie') {
