@@ -25,7 +25,7 @@ export const USAGE = `Usage: npm run bench -- [flags]
 Loopback benchmark of hopwatch serve against bare @fastify/http-proxy, direct-to-upstream and
 (when mitmdump is installed) mitmproxy's reverse mode. Needs wrk (apt-get install wrk).
 
-  --quick           smoke check: 1 round of 3 s, 20,000 counted requests
+  --quick           smoke check: 1 round of 3 s, 20,000 counted requests (soak 100,000, big 64 MiB)
   --rounds N        interleaved rounds (default 5)
   --seconds S       seconds per target per round (default 10)
   --connections C   wrk connections in the rounds (default 32)
@@ -56,7 +56,7 @@ export function parseArgs (argv: string[]): BenchOptions {
     soak: false, soakTotal: 1_000_000, soakConnections: 64, big: false, bigBytes: 1024 * 1024 * 1024,
     profile: false, mitm: true, maxForeignPct: 15, help: false
   }
-  const set = { rounds: false, seconds: false, count: false }
+  const set = { rounds: false, seconds: false, count: false, soakTotal: false, big: false }
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string
     const next = (): string | undefined => argv[++i]
@@ -68,9 +68,9 @@ export function parseArgs (argv: string[]): BenchOptions {
       case '--threads': o.threads = intFlag(flag, next(), 1, 64); break
       case '--count': o.count = intFlag(flag, next(), 1000, 10_000_000); set.count = true; break
       case '--soak': o.soak = true; break
-      case '--soak-total': o.soakTotal = intFlag(flag, next(), 1000, 10_000_000); break
+      case '--soak-total': o.soakTotal = intFlag(flag, next(), 1000, 10_000_000); set.soakTotal = true; break
       case '--big': o.big = true; break
-      case '--big-mib': o.bigBytes = intFlag(flag, next(), 1, 8192) * 1024 * 1024; break
+      case '--big-mib': o.bigBytes = intFlag(flag, next(), 1, 8192) * 1024 * 1024; set.big = true; break
       case '--profile': o.profile = true; break
       case '--no-mitm': o.mitm = false; break
       case '--max-other': o.maxForeignPct = intFlag(flag, next(), 0, 100); break
@@ -82,6 +82,8 @@ export function parseArgs (argv: string[]): BenchOptions {
     if (!set.rounds) o.rounds = 1
     if (!set.seconds) o.seconds = 3
     if (!set.count) o.count = 20_000
+    if (!set.soakTotal) o.soakTotal = 100_000
+    if (!set.big) o.bigBytes = 64 * 1024 * 1024
   }
   return o
 }

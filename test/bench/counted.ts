@@ -1,6 +1,6 @@
 // Counted runs through a fresh hopwatch: N requests in segments, with RSS and the report's
 // counters read after each segment. Used for the 200k memory check and the 1M soak.
-import { peakRssBytes, rssBytes, rssSampler } from './procs.js'
+import { cpuMicros, peakRssBytes, rssBytes, rssSampler } from './procs.js'
 import { median, settledTotals } from './rounds.js'
 import type { Target, Upstream } from './targets.js'
 import { runWrk } from './wrk.js'
@@ -17,6 +17,8 @@ export interface Checkpoint {
   rssMedianBytes: number | null
   peakRssBytes: number | null
   seconds: number
+  /** hopwatch's CPU per response in this segment, microseconds (should stay flat). */
+  cpuUsPerReq: number | null
 }
 
 export interface CountedResult {
@@ -60,9 +62,11 @@ export async function countedRun (target: Target, upstream: Upstream, options: {
     const quota = Math.min(options.segment, options.total - completed)
     if (quota <= 0) break
     const sampler = rssSampler(pid, 100)
+    const cpuBefore = cpuMicros(pid)
     // Bounded: generous time for the quota even at 1k req/s, never open-ended.
     const wrk = await runWrk({ url: target.url, host: target.host, mix: options.mix, connections: options.connections, threads: options.threads, seconds: Math.max(60, Math.ceil(quota / 1000)), quota })
     const { samples: rssSamples } = sampler.stop()
+    const cpuAfter = cpuMicros(pid)
     sent += wrk.sent
     completed += wrk.completed
     seconds += wrk.durationS
@@ -77,10 +81,11 @@ export async function countedRun (target: Target, upstream: Upstream, options: {
       rssBytes: rssBytes(pid),
       rssMedianBytes: rssSamples.length === 0 ? null : median(rssSamples),
       peakRssBytes: peakRssBytes(pid),
-      seconds
+      seconds,
+      cpuUsPerReq: cpuBefore !== null && cpuAfter !== null && wrk.completed > 0 ? (cpuAfter - cpuBefore) / wrk.completed : null
     }
     checkpoints.push(point)
-    log(`  ${options.mix} ${completed.toLocaleString('en')} done (${(wrk.rps).toFixed(0)} req/s): counted ${point.exchanges}/${sent} sent, RSS ${((point.rssBytes ?? 0) / 1048576).toFixed(1)} MiB (segment median ${((point.rssMedianBytes ?? 0) / 1048576).toFixed(1)}), peak ${((point.peakRssBytes ?? 0) / 1048576).toFixed(1)} MiB`)
+    log(`  ${options.mix} ${completed.toLocaleString('en')} done (${(wrk.rps).toFixed(0)} req/s, ${point.cpuUsPerReq?.toFixed(1) ?? '-'} µs CPU/req): counted ${point.exchanges}/${sent} sent, RSS ${((point.rssBytes ?? 0) / 1048576).toFixed(1)} MiB (segment median ${((point.rssMedianBytes ?? 0) / 1048576).toFixed(1)}), peak ${((point.peakRssBytes ?? 0) / 1048576).toFixed(1)} MiB`)
   }
   const last = checkpoints[checkpoints.length - 1]
   const first = checkpoints[0]

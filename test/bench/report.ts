@@ -43,14 +43,14 @@ export function ratioTable (rows: TargetSummary[]): string {
 }
 
 export function countedTable (runs: Array<{ label: string; run: CountedResult }>): string {
-  const head = '| run | connections | sent | completed | counted by hopwatch | lost | upstream got | transport errors | unexpected statuses | req/s | RSS first segment MiB (median) | RSS last segment MiB (median) | RSS at end MiB | peak RSS MiB | RSS growth (medians) |'
-  const sep = '|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|'
+  const head = '| run | connections | sent | completed | counted by hopwatch | lost | upstream got | transport errors | unexpected statuses | req/s | RSS first segment MiB (median) | RSS last segment MiB (median) | RSS at end MiB | peak RSS MiB | RSS growth (medians) | CPU µs/req first → last segment |'
+  const sep = '|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|'
   const lines = runs.map(({ label, run }) => {
     const first = run.checkpoints[0]
     const last = run.checkpoints[run.checkpoints.length - 1]
     const errors = run.transportErrors.connect + run.transportErrors.read + run.transportErrors.write + run.transportErrors.timeout
     const unexpected = Object.entries(run.unexpectedStatuses).map(([k, v]) => `${k}:${v}`).join(' ') || 'none'
-    return `| ${label} | ${run.connections} | ${run.sent} | ${run.completed} | ${run.counted} | ${run.lost} | ${run.upstreamReceived} | ${errors} | ${unexpected} | ${run.rps.toFixed(0)} | ${mib(first?.rssMedianBytes ?? null)} | ${mib(last?.rssMedianBytes ?? null)} | ${mib(last?.rssBytes ?? null)} | ${mib(last?.peakRssBytes ?? null)} | ${run.rssGrowthPct === null ? '-' : `${run.rssGrowthPct.toFixed(1)}%`} |`
+    return `| ${label} | ${run.connections} | ${run.sent} | ${run.completed} | ${run.counted} | ${run.lost} | ${run.upstreamReceived} | ${errors} | ${unexpected} | ${run.rps.toFixed(0)} | ${mib(first?.rssMedianBytes ?? null)} | ${mib(last?.rssMedianBytes ?? null)} | ${mib(last?.rssBytes ?? null)} | ${mib(last?.peakRssBytes ?? null)} | ${run.rssGrowthPct === null ? '-' : `${run.rssGrowthPct.toFixed(1)}%`} | ${first?.cpuUsPerReq?.toFixed(1) ?? '-'} → ${last?.cpuUsPerReq?.toFixed(1) ?? '-'} |`
   })
   return [head, sep, ...lines].join('\n')
 }

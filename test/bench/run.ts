@@ -65,7 +65,7 @@ async function bench (o: BenchOptions): Promise<Record<string, unknown>> {
 
   let soak: CountedResult | null = null
   if (o.soak) {
-    const total = o.quick ? Math.min(o.soakTotal, 100_000) : o.soakTotal
+    const total = o.soakTotal
     log(`soak: ${total.toLocaleString('en')} requests at ${o.soakConnections} connections, every shape and status, fresh hopwatch`)
     const target = await startHopwatch(upstream)
     soak = await countedRun(target, upstream, { mix: 'soak', total, segment: Math.min(100_000, total), connections: o.soakConnections, threads: o.threads }, log)
@@ -74,7 +74,7 @@ async function bench (o: BenchOptions): Promise<Record<string, unknown>> {
 
   let big: Transfer[] | null = null
   if (o.big) {
-    const bytes = o.quick ? Math.min(o.bigBytes, 64 * 1024 * 1024) : o.bigBytes
+    const bytes = o.bigBytes
     log(`big: ${(bytes / 1048576).toFixed(0)} MiB up and down through a fresh hopwatch`)
     const target = await startHopwatch(upstream)
     big = await bigTransfers(target, bytes, log)
