@@ -1,7 +1,8 @@
 // Child processes of the bench: started here, registered, and stopped by their PID (never by
 // name). Also the /proc readers (RSS, CPU time) and small loopback helpers.
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
-import { readFileSync, openSync, closeSync } from 'node:fs'
+import { accessSync, constants, readFileSync, openSync, closeSync } from 'node:fs'
+import { delimiter, join } from 'node:path'
 import { createServer, connect } from 'node:net'
 import { request } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -77,6 +78,16 @@ export function killAllSync (): void {
   for (const child of running) {
     if (child.pid !== undefined) { try { process.kill(child.pid, 'SIGKILL') } catch { /* gone */ } }
   }
+}
+
+/** The full path of an executable found on PATH, or null. */
+export function which (name: string): string | null {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir === '') continue
+    const path = join(dir, name)
+    try { accessSync(path, constants.X_OK); return path } catch { /* not here */ }
+  }
+  return null
 }
 
 /** A free loopback port (bind 0, read, close). */

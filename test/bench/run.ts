@@ -116,7 +116,12 @@ async function main (): Promise<number> {
     console.error('bench: wrk is not installed. Install it with `apt-get install wrk` (Debian/Ubuntu) and run `npm run bench` again.')
     return 2
   }
-  const onSignal = (): void => { void stopAll().finally(() => process.exit(130)) }
+  let interrupted = false
+  const onSignal = (): void => {
+    interrupted = true
+    console.error('bench: interrupted; stopping every child process by its PID')
+    void stopAll().finally(() => process.exit(130))
+  }
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
   process.once('exit', killAllSync)
@@ -127,7 +132,7 @@ async function main (): Promise<number> {
     log(`\nJSON results: ${file}`)
     return 0
   } catch (err) {
-    console.error(`bench: harness failed: ${(err as Error).stack ?? String(err)}`)
+    if (!interrupted) console.error(`bench: harness failed: ${(err as Error).stack ?? String(err)}`)
     return 1
   } finally {
     await stopAll()

@@ -2,9 +2,8 @@
 // direct (no proxy), bare @fastify/http-proxy, hopwatch serve, and mitmdump when installed.
 import type { ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { firstMessage, freePort, httpGet, HOST, startChild, stopChild, waitForPort } from './procs.js'
+import { firstMessage, freePort, httpGet, HOST, startChild, stopChild, waitForPort, which } from './procs.js'
 
 export type TargetName = 'direct' | 'bare' | 'hopwatch' | 'mitmproxy'
 
@@ -94,9 +93,7 @@ export async function startHopwatch (upstream: Upstream, options: HopwatchOption
 
 /** The path of mitmdump, or null when it is not installed. */
 export function findMitmdump (): string | null {
-  const found = spawnSync('sh', ['-c', 'command -v mitmdump'], { encoding: 'utf8' })
-  const path = found.stdout.trim()
-  return found.status === 0 && path !== '' ? path : null
+  return which('mitmdump')
 }
 
 export async function startMitmproxy (mitmdump: string, upstream: Upstream): Promise<Target> {

@@ -1,13 +1,11 @@
 // Drive wrk: write a Lua script that cycles through the raw request mix and counts what it
 // sent, run wrk bounded in time, and read the one JSON line its done() prints.
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { cpuMicros, track } from './procs.js'
+import { cpuMicros, track, which } from './procs.js'
 import { rawRequests, type Mix } from './shapes.js'
-
-export const WRK = '/usr/bin/wrk'
 
 export interface WrkResult {
   /** Requests written by wrk (counted in the Lua request() hook). */
@@ -37,9 +35,7 @@ export interface WrkRun {
 
 /** Returns the path of wrk, or null when it is not installed. */
 export function findWrk (): string | null {
-  const found = spawnSync('sh', ['-c', 'command -v wrk'], { encoding: 'utf8' })
-  const path = found.stdout.trim()
-  return found.status === 0 && path !== '' ? path : null
+  return which('wrk')
 }
 
 function luaString (value: string): string {
@@ -123,7 +119,7 @@ export async function runWrk (run: WrkRun): Promise<WrkResult> {
     const t0 = performance.now()
     let endMs = t0
     const out = await new Promise<string>((resolve, reject) => {
-      const child = spawn(WRK, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+      const child = spawn(findWrk() ?? 'wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] })
       track(child)
       const sampler = setInterval(() => {
         const us = child.pid === undefined ? null : cpuMicros(child.pid)
