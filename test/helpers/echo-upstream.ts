@@ -78,3 +78,13 @@ export async function startEchoUpstream (handler: Handler = defaultHandler, host
     })
   }
 }
+
+/** A loopback port nothing listens on (bound, then released): for "upstream refused" tests. */
+export async function closedPort (): Promise<number> {
+  const { createServer: createTcpServer } = await import('node:net')
+  const server = createTcpServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as AddressInfo).port
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return port
+}

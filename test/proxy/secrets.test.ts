@@ -1,10 +1,9 @@
 // Known secrets in every credential header; then none of them may appear in logs, report JSON,
 // report text, exchanges (with their curl) or error bodies.
 import t from 'tap'
-import { createServer } from 'node:net'
 import { request } from 'undici'
 import { BUILTIN_CREDENTIAL_HEADERS } from '../../src/capture/credential-names.js'
-import { startEchoUpstream } from '../helpers/echo-upstream.js'
+import { closedPort, startEchoUpstream } from '../helpers/echo-upstream.js'
 import { rawRequest, startHopwatch, waitForExchanges, type TestHopwatch } from '../helpers/hopwatch.js'
 
 const jwtSig = 'SIGsecretSIGsecretSIGsecret0123456789'
@@ -37,13 +36,6 @@ async function everything (hw: TestHopwatch): Promise<string> {
   return parts.join('\n')
 }
 
-async function closedPort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.address() as { port: number }).port
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
 
 t.test('no credential value reaches logs, reports, exchanges or error bodies', async (t) => {
   const up = await startEchoUpstream((req, res) => {

@@ -1,18 +1,10 @@
 // 502 when the upstream can't be reached, 504 when it is too slow; both said to come from
 // hopwatch and both recorded as exchanges.
 import t from 'tap'
-import { createServer } from 'node:net'
 import { request } from 'undici'
-import { startEchoUpstream } from '../helpers/echo-upstream.js'
+import { closedPort, startEchoUpstream } from '../helpers/echo-upstream.js'
 import { startHopwatch, waitForExchanges } from '../helpers/hopwatch.js'
 
-async function closedPort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.address() as { port: number }).port
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
 
 t.test('refused upstream: 502 with a JSON body from hopwatch, recorded', async (t) => {
   const port = await closedPort()
