@@ -1,6 +1,7 @@
 // `npm run bench`: hopwatch serve vs bare @fastify/http-proxy vs direct (and mitmproxy when
 // installed), interleaved rounds on loopback, a counted 200k run for memory, and optionally
 // the soak, the 1 GiB transfers and CPU profiles. Every child is stopped by its PID.
+import { spawnSync } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -28,6 +29,15 @@ async function lintBench (): Promise<{ files: number; ms: number } | null> {
   return typeof r.files === 'number' && typeof r.ms === 'number' ? { files: r.files, ms: r.ms } : null
 }
 
+/** The commit measured (and whether src/ had uncommitted changes when dist/ was built). */
+function measuredCommit (): string {
+  const root = fileURLToPath(new URL('../../../', import.meta.url))
+  const head = spawnSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' })
+  if (head.status !== 0 || typeof head.stdout !== 'string') return 'unknown (not a git checkout)'
+  const dirty = spawnSync('git', ['-C', root, 'status', '--porcelain', '--', 'src'], { encoding: 'utf8' })
+  return `${head.stdout.trim()}${typeof dirty.stdout === 'string' && dirty.stdout.trim() !== '' ? ' + uncommitted changes in src/' : ''}`
+}
+
 async function startTargets (upstream: Upstream, o: BenchOptions): Promise<{ targets: Target[]; mitm: string }> {
   const targets: Target[] = [directTarget(upstream), await startBare(upstream), await startHopwatch(upstream)]
   const mitmdump = o.mitm ? findMitmdump() : null
@@ -46,6 +56,8 @@ async function bench (o: BenchOptions): Promise<Record<string, unknown>> {
   const load = { connections: o.connections, threads: o.threads, seconds: o.seconds }
   log(`hopwatch bench: ${o.rounds} interleaved round(s) of ${o.seconds} s per target, ${o.connections} connections, wrk -t${o.threads}, ${cpus().length} CPUs, node ${process.version}`)
   const startLoad = loadavg().map((v) => v.toFixed(1)).join(' ')
+  const commit = measuredCommit()
+  log(`hopwatch commit: ${commit}`)
   const upstream = await startUpstream()
   const { targets, mitm } = await startTargets(upstream, o)
   log(`mitmproxy: ${mitm}`)
@@ -105,7 +117,7 @@ async function bench (o: BenchOptions): Promise<Record<string, unknown>> {
   log(`\nmitmproxy: ${mitm}`)
   log('\n## Targets (informational)\n')
   log(checkLines(list))
-  return { startedAt: new Date().toISOString(), machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadAtStart: startLoad }, options: o, mitmproxy: mitm, samples, summary: rows, ratios: ratios(rows), count, soak, big, profiles, lint, checks: list }
+  return { startedAt: new Date().toISOString(), commit, machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadAtStart: startLoad }, options: o, mitmproxy: mitm, samples, summary: rows, ratios: ratios(rows), count, soak, big, profiles, lint, checks: list }
 }
 
 async function main (): Promise<number> {
