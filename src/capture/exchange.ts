@@ -1,9 +1,9 @@
 // Assemble an Exchange from what the hot path noted. Runs after the response has gone.
 import type { Hasher } from './fingerprint.js'
-import { connectionNominated, pairsFromObject, requestContext, seenHeaders, type RawPairs } from './request.js'
+import { connectionNominated, pairsFromObject, requestContext, seenHeaders, type RawPairs, type StageCache } from './request.js'
 import { summarizeResponse, type HeaderBag } from './response.js'
 import { routeOf } from '../store/routes.js'
-import type { Exchange, Fingerprint } from './types.js'
+import type { Exchange } from './types.js'
 
 export interface ExchangeInput {
   id: string
@@ -51,7 +51,7 @@ const DROP_OTHER = "removed by hopwatch's proxy layer before the upstream reques
 
 export function buildExchange (input: ExchangeInput, credentialNames: ReadonlySet<string>, hash: Hasher): Exchange {
   // Equal values are hashed once for both stages.
-  const cache = new Map<string, Fingerprint>()
+  const cache: StageCache = new Map()
   const arrived = seenHeaders(input.arrivedPairs, hash, cache)
   const forwarded = input.forwarded === null
     ? null

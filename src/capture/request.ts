@@ -42,7 +42,9 @@ export function copyCredentialPairs (rawHeaders: string[], names: ReadonlySet<st
  * stages of one exchange (arrived, forwarded) hash an unchanged value once; it lives only as
  * long as that call.
  */
-export function seenHeaders (pairs: RawPairs, hash: Hasher, cache?: Map<string, Fingerprint>): SeenHeader[] {
+export type StageCache = Map<string, Map<string, Fingerprint>>
+
+export function seenHeaders (pairs: RawPairs, hash: Hasher, cache?: StageCache): SeenHeader[] {
   const byKey = new Map<string, SeenHeader>()
   for (let i = 0; i < pairs.length; i += 2) {
     const name = pairs[i] as string
@@ -54,11 +56,16 @@ export function seenHeaders (pairs: RawPairs, hash: Hasher, cache?: Map<string, 
     }
     seen.lines++
     const value = pairs[i + 1] as string
-    const cacheKey = `${key}\n${value}`
-    let fp = cache?.get(cacheKey)
+    // Keyed by header, then by the value string itself (no concatenation: the forwarded value is
+    // usually the very string that arrived, whose hash V8 has already computed).
+    let byValue = cache?.get(key)
+    let fp = byValue?.get(value)
     if (fp === undefined) {
       fp = fingerprint(key, value, hash)
-      cache?.set(cacheKey, fp)
+      if (cache !== undefined) {
+        if (byValue === undefined) { byValue = new Map(); cache.set(key, byValue) }
+        byValue.set(value, fp)
+      }
     }
     seen.values.push(fp)
   }

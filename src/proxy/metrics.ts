@@ -66,44 +66,57 @@ export function createMetrics (options: MetricsOptions = {}): Metrics {
     registers: [registry]
   })
 
-  const children = new Map<string, Counter.Internal>()
-  function child (counter: Counter<string>, key: string, values: string[]): Counter.Internal {
-    let found = children.get(key)
-    if (found === undefined) {
-      found = counter.labels(...values)
-      children.set(key, found)
+  // observe() runs after every exchange: it only bumps plain numbers. prom-client is brought
+  // up to date when Prometheus scrapes (render), so no label hashing happens per exchange.
+  interface Tally { counter: Counter<string>; labels: Record<string, string>; value: number; reported: number }
+  const tallies = new Map<string, Tally>()
+  function bump (key: string, counter: Counter<string>, labels: () => Record<string, string>): void {
+    const tally = tallies.get(key)
+    if (tally !== undefined) { tally.value++; return }
+    tallies.set(key, { counter, labels: labels(), value: 1, reported: 0 })
+  }
+  const durations = new Float64Array(4096)
+  let pendingDurations = 0
+  function flush (): void {
+    for (const tally of tallies.values()) {
+      if (tally.value > tally.reported) tally.counter.inc(tally.labels, tally.value - tally.reported)
+      tally.reported = tally.value
     }
-    return found
+    for (let i = 0; i < pendingDurations; i++) duration.observe(durations[i] as number)
+    pendingDurations = 0
   }
   const headerLabel = (key: string): string => headers.has(key) ? key : 'other'
 
   function observe (exchange: Exchange, findings: readonly Finding[]): void {
     const status = statusLabel(exchange.clientStatus)
-    child(exchanges, `s\u0000${status}`, [status]).inc()
+    bump(`s\u0000${status}`, exchanges, () => ({ status }))
     for (const seen of exchange.arrived) {
       const h = headerLabel(seen.key)
-      child(credentialHeaders, `h\u0000${h}\u0000arrived`, [h, 'arrived']).inc()
+      bump(`h\u0000${h}\u0000arrived`, credentialHeaders, () => ({ header: h, stage: 'arrived' }))
     }
     for (const seen of exchange.forwarded ?? []) {
       const h = headerLabel(seen.key)
-      child(credentialHeaders, `h\u0000${h}\u0000forwarded`, [h, 'forwarded']).inc()
+      bump(`h\u0000${h}\u0000forwarded`, credentialHeaders, () => ({ header: h, stage: 'forwarded' }))
     }
     for (const key of exchange.droppedHere) {
       const h = headerLabel(key)
-      child(credentialHeaders, `h\u0000${h}\u0000dropped`, [h, 'dropped']).inc()
+      bump(`h\u0000${h}\u0000dropped`, credentialHeaders, () => ({ header: h, stage: 'dropped' }))
     }
     for (const f of findings) {
       const rule = rules.has(f.rule) ? f.rule : 'other'
       const severity = SEVERITIES.has(f.severity) ? f.severity : 'other'
       const layer = f.layer !== null && LAYERS.has(f.layer) ? f.layer : 'none'
-      child(findingsTotal, `f\u0000${rule}\u0000${severity}\u0000${layer}`, [rule, severity, layer]).inc()
+      bump(`f\u0000${rule}\u0000${severity}\u0000${layer}`, findingsTotal, () => ({ rule, severity, layer }))
     }
-    if (Number.isFinite(exchange.durationMs) && exchange.durationMs >= 0) duration.observe(exchange.durationMs / 1000)
+    if (Number.isFinite(exchange.durationMs) && exchange.durationMs >= 0) {
+      durations[pendingDurations++] = exchange.durationMs / 1000
+      if (pendingDurations === durations.length) flush()
+    }
   }
 
   return {
     observe,
-    render: async () => await registry.metrics(),
+    render: async () => { flush(); return await registry.metrics() },
     contentType: registry.contentType,
     registry
   }

@@ -117,6 +117,7 @@ export async function startServer (config: Config, options: ServerOptions = {}):
   const adminUrl = urlOf(admin)
   const edgeUrl = edge === null ? null : urlOf(edge.app)
   logger.info({ traffic: trafficUrl, admin: adminUrl, upstream: config.upstream.origin, ...(edgeUrl === null ? {} : { edge: edgeUrl, edgeUpstream: config.edge?.upstream.origin }) }, 'hopwatch listening')
+  logger.flush()
   return {
     trafficUrl,
     adminUrl,

@@ -38,16 +38,17 @@ export const MAX_HEADER_BYTES = 64 * 1024
 
 /**
  * The upstream's hop-by-hop response headers describe hopwatch's connection to it, not the
- * client's: drop them (RFC 9110 7.6.1) so Node manages the client connection as the client asked.
+ * client's: leave them out (RFC 9110 7.6.1) so Node manages the client connection as the client
+ * asked. A filtered copy rather than `delete`, which would slow every later read of the object.
  */
-function dropHopByHop (headers: Record<string, unknown>): void {
+function withoutHopByHop (headers: Record<string, unknown>): Record<string, unknown> {
   const connection = headers.connection
-  if (typeof connection === 'string') {
-    for (const token of connection.split(',')) delete headers[token.trim().toLowerCase()]
-  }
-  delete headers.connection
-  delete headers['keep-alive']
-  delete headers['proxy-connection']
+  if (connection === undefined && headers['keep-alive'] === undefined && headers['proxy-connection'] === undefined) return headers
+  const drop = new Set(['connection', 'keep-alive', 'proxy-connection'])
+  if (typeof connection === 'string') for (const token of connection.split(',')) drop.add(token.trim().toLowerCase())
+  const out: Record<string, unknown> = {}
+  for (const key in headers) if (!drop.has(key)) out[key] = headers[key]
+  return out
 }
 
 /** Edge + origin taps: the edge stamps what it forwards, the origin reads the stamp and removes it. */
@@ -193,8 +194,7 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
       },
       rewriteHeaders: (headers, request) => {
         if (request?.hw != null) request.hw.upstreamHeaders = headers as HeaderBag
-        dropHopByHop(headers as Record<string, unknown>)
-        return headers
+        return withoutHopByHop(headers as Record<string, unknown>) as typeof headers
       },
       onError: (reply, { error }) => {
         const failure = upstreamFailure(error, config.upstreamTimeoutMs)

@@ -81,6 +81,9 @@ t.test('configured from env vars alone; SIGTERM exits 0', async (t) => {
   t.equal(denied.statusCode, 401, 'the env admin token is enforced')
   const report = await (await request(`${proc.adminUrl}/report`, { headers: { authorization: 'Bearer env-admin-token' } })).body.json() as { headers: Array<{ name: string }> }
   t.same(report.headers.map((h) => h.name).sort(), ['x-session', 'x-tenant-key'], 'env comma list of credential headers')
+  // Log lines are batched and flushed at least once a second.
+  const until = Date.now() + 3000
+  while (!proc.lines.some((l) => l.includes('"msg":"exchange"')) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50))
   const exchangeLines = proc.lines.filter((l) => l.includes('"msg":"exchange"'))
   t.equal(exchangeLines.length, 1, 'one JSON log line per exchange')
   t.match(JSON.parse(exchangeLines[0] ?? '{}'), { level: 30, route: '/env', status: 200 })
