@@ -7,7 +7,7 @@ import type { Logger } from 'pino'
 import type { Config } from '../config/config.js'
 import type { Hasher } from '../capture/fingerprint.js'
 import type { Exchange } from '../capture/types.js'
-import type { Diagnoser } from '../diagnose/types.js'
+import type { Finding } from '../diagnose/types.js'
 import { createPairing, type Pairing, type PairingCounts } from '../probe/pairing.js'
 import { ExchangeStore } from '../store/store.js'
 import { Auditor, type ExchangeObserver } from './audit.js'
@@ -29,20 +29,21 @@ export interface EdgeOptions {
   /** The same hasher as the origin's, so fingerprints at both taps compare equal. */
   hash: Hasher
   logger: Logger
-  diagnoser: Diagnoser
+  /** Where the pairing's findings go (grouped in the report, counted in the metrics). */
+  onFindings: (findings: Finding[], exchange: Exchange) => void
 }
 
-function pairObserver (pairing: Pairing, side: 'edge' | 'origin', diagnoser: Diagnoser): ExchangeObserver {
+function pairObserver (pairing: Pairing, side: 'edge' | 'origin', onFindings: EdgeOptions['onFindings']): ExchangeObserver {
   return {
     observe: (exchange: Exchange) => {
       const result = pairing.observe(side, exchange.pairId ?? null, { method: exchange.method, path: exchange.path, arrived: exchange.arrived })
-      if (result !== null && result.findings.length > 0) diagnoser.record(result.findings, exchange)
+      if (result !== null && result.findings.length > 0) onFindings(result.findings, exchange)
     }
   }
 }
 
 export async function createEdgeTap (options: EdgeOptions): Promise<EdgeTap> {
-  const { config, diagnoser } = options
+  const { config, onFindings } = options
   const pairing = createPairing()
   const store = new ExchangeStore(config.maxExchanges)
   const auditor = new Auditor({
@@ -50,7 +51,7 @@ export async function createEdgeTap (options: EdgeOptions): Promise<EdgeTap> {
     hash: options.hash,
     store,
     logger: options.logger.child({ tap: 'edge' }),
-    observers: [pairObserver(pairing, 'edge', diagnoser)]
+    observers: [pairObserver(pairing, 'edge', onFindings)]
   })
   const app = await createTrafficApp({
     config,
@@ -62,7 +63,7 @@ export async function createEdgeTap (options: EdgeOptions): Promise<EdgeTap> {
     app,
     store,
     originHooks: { read: (raw) => pairing.read(raw) },
-    originObserver: pairObserver(pairing, 'origin', diagnoser),
+    originObserver: pairObserver(pairing, 'origin', onFindings),
     report: () => ({ ...pairing.counts(), edgeExchanges: store.total })
   }
 }

@@ -6,6 +6,7 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 import { BUILTIN_CREDENTIAL_HEADERS } from '../capture/credential-names.js'
 import type { Exchange } from '../capture/types.js'
 import { RULES } from '../diagnose/rules/index.js'
+import { PAIR_RULE } from '../probe/pairing.js'
 import type { Finding } from '../diagnose/types.js'
 
 export interface MetricsOptions {
@@ -17,6 +18,8 @@ export interface MetricsOptions {
 
 export interface Metrics {
   observe: (exchange: Exchange, findings: readonly Finding[]) => void
+  /** Findings made outside the rules (edge/origin pairing), counted like the rules' own. */
+  countFindings: (findings: readonly Finding[]) => void
   render: () => Promise<string>
   contentType: string
   registry: Registry
@@ -39,7 +42,7 @@ export function createMetrics (options: MetricsOptions = {}): Metrics {
   if (options.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'hopwatch_' })
   const headers = new Set(BUILTIN_CREDENTIAL_HEADERS)
   for (const name of options.credentialHeaders ?? []) headers.add(name.toLowerCase())
-  const rules: ReadonlySet<string> = new Set(RULES.map((r) => r.meta.id))
+  const rules: ReadonlySet<string> = new Set([...RULES.map((r) => r.meta.id), PAIR_RULE])
 
   const exchanges = new Counter({
     name: 'hopwatch_exchanges_total',
@@ -87,6 +90,15 @@ export function createMetrics (options: MetricsOptions = {}): Metrics {
   }
   const headerLabel = (key: string): string => headers.has(key) ? key : 'other'
 
+  function countFindings (findings: readonly Finding[]): void {
+    for (const f of findings) {
+      const rule = rules.has(f.rule) ? f.rule : 'other'
+      const severity = SEVERITIES.has(f.severity) ? f.severity : 'other'
+      const layer = f.layer !== null && LAYERS.has(f.layer) ? f.layer : 'none'
+      bump(`f\u0000${rule}\u0000${severity}\u0000${layer}`, findingsTotal, () => ({ rule, severity, layer }))
+    }
+  }
+
   function observe (exchange: Exchange, findings: readonly Finding[]): void {
     const status = statusLabel(exchange.clientStatus)
     bump(`s\u0000${status}`, exchanges, () => ({ status }))
@@ -102,12 +114,7 @@ export function createMetrics (options: MetricsOptions = {}): Metrics {
       const h = headerLabel(key)
       bump(`h\u0000${h}\u0000dropped`, credentialHeaders, () => ({ header: h, stage: 'dropped' }))
     }
-    for (const f of findings) {
-      const rule = rules.has(f.rule) ? f.rule : 'other'
-      const severity = SEVERITIES.has(f.severity) ? f.severity : 'other'
-      const layer = f.layer !== null && LAYERS.has(f.layer) ? f.layer : 'none'
-      bump(`f\u0000${rule}\u0000${severity}\u0000${layer}`, findingsTotal, () => ({ rule, severity, layer }))
-    }
+    countFindings(findings)
     if (Number.isFinite(exchange.durationMs) && exchange.durationMs >= 0) {
       durations[pendingDurations++] = exchange.durationMs / 1000
       if (pendingDurations === durations.length) flush()
@@ -116,6 +123,7 @@ export function createMetrics (options: MetricsOptions = {}): Metrics {
 
   return {
     observe,
+    countFindings,
     render: async () => { flush(); return await registry.metrics() },
     contentType: registry.contentType,
     registry

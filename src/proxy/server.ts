@@ -65,7 +65,13 @@ export async function startServer (config: Config, options: ServerOptions = {}):
   const metrics = createMetrics({ credentialHeaders: config.credentialHeaders })
   const hash = createHasher(config.fingerprintKey)
   const edgeConfig = config.edge
-  const edge = edgeConfig === null ? null : await createEdgeTap({ config: { ...config, edge: edgeConfig }, credentialNames, hash, logger, diagnoser })
+  const edge = edgeConfig === null ? null : await createEdgeTap({
+      config: { ...config, edge: edgeConfig },
+      credentialNames,
+      hash,
+      logger,
+      onFindings: (findings, exchange) => { diagnoser.record(findings, exchange); metrics.countFindings(findings) }
+    })
   const auditor = new Auditor({
     credentialNames,
     hash,
