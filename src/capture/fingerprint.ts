@@ -10,6 +10,8 @@ const HASH_CHARS = 16
 const MAX_COOKIES = 100
 const SCHEME = /^[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*$/
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
+/** `, Bearer ` inside a value: a second credential appended with the list separator. */
+const JOINED = /,\s*(?:bearer|basic|digest|dpop|negotiate|ntlm)\s/i
 
 export type Hasher = (value: string) => string
 
@@ -41,7 +43,8 @@ export function shapeOf (value: string): ValueShape {
     quoted: value.includes('"'),
     // eslint-disable-next-line no-control-regex
     controlChars: /[\x00-\x08\x0a-\x1f\x7f]/.test(value),
-    emptyToken: false
+    emptyToken: false,
+    joined: JOINED.test(value)
   }
 }
 

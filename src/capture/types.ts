@@ -42,6 +42,8 @@ export interface ValueShape {
   quoted: boolean
   controlChars: boolean
   emptyToken: boolean
+  /** Two credentials in one line (`Bearer a, Bearer b`): a proxy joined duplicate lines (Apache httpd does). */
+  joined: boolean
 }
 
 /** One credential header as seen at a stage, all its lines together. */

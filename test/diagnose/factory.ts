@@ -13,7 +13,7 @@ export const AUDIENCE = 'api://orders'
 let counter = 0
 
 export function shape (over: Partial<Fingerprint['shape']> = {}): Fingerprint['shape'] {
-  return { doubleSpace: false, leadingOrTrailingSpace: false, quoted: false, controlChars: false, emptyToken: false, ...over }
+  return { doubleSpace: false, leadingOrTrailingSpace: false, quoted: false, controlChars: false, emptyToken: false, joined: false, ...over }
 }
 
 export function jwt (over: Partial<JwtSummary> = {}): JwtSummary {

@@ -22,7 +22,8 @@ t.test('odd credentials are forwarded unchanged and fingerprinted without throwi
     'Bearer  two  spaces ',
     '"quoted"',
     'justatoken',
-    'Digest username="u", realm="r", nonce="n", uri="/", response="abc"'
+    'Digest username="u", realm="r", nonce="n", uri="/", response="abc"',
+    'Bearer one-token, Bearer two-token'
   ]
   for (const value of values) {
     const res = await request(`${hw.trafficUrl}/odd`, { headers: { authorization: value } })
@@ -41,6 +42,8 @@ t.test('odd credentials are forwarded unchanged and fingerprinted without throwi
   t.equal(fps[6]?.shape.quoted, true)
   t.equal(fps[7]?.scheme, null, 'no scheme')
   t.equal(fps[8]?.scheme, 'Digest')
+  t.equal(fps[8]?.shape.joined, false, 'commas inside Digest auth-params are not a join')
+  t.equal(fps[9]?.shape.joined, true, 'two Bearer tokens in one line are seen as joined')
 })
 
 t.test('thousands of cookies: forwarded whole, fingerprint bounded', async (t) => {

@@ -32,6 +32,7 @@ export function problemsOf (fp: Fingerprint): Array<[Severity, string]> {
   if (fp.shape.emptyToken) out.push(['error', 'a scheme with no credentials after it'])
   if (fp.shape.controlChars) out.push(['error', 'a newline or other control character'])
   if (fp.basic !== undefined && !fp.basic.valid) out.push(['error', 'Basic credentials that are not base64 of `user:password`'])
+  if (fp.shape.joined) out.push(['error', 'two credentials joined into one line with ", ": the client sent duplicate Authorization lines and a proxy merged them (Apache httpd does; NGINX answers 400 instead)'])
   if (fp.shape.doubleSpace) out.push(['warning', 'doubled whitespace'])
   if (fp.shape.leadingOrTrailingSpace) out.push(['warning', 'leading or trailing whitespace'])
   if (fp.shape.quoted && (scheme === null || TOKEN68_SCHEMES.has(scheme))) out.push(['warning', 'quotes around the token'])

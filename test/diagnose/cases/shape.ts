@@ -13,6 +13,7 @@ export const SHAPE: Record<string, RuleCases> = {
       { name: 'a trailing newline', exchange: exchange({ arrived: [seen('Authorization', [bearer({ shape: { controlChars: true } })])] }), expect: { severity: 'error' } },
       { name: 'Basic that is not base64 of user:password', exchange: exchange({ arrived: [seen('Authorization', [basic(false)])] }), expect: { severity: 'error' } },
       { name: 'doubled space', exchange: exchange({ arrived: [seen('Authorization', [bearer({ shape: { doubleSpace: true } })])] }), expect: { severity: 'warning' } },
+      { name: 'two tokens joined by a proxy', exchange: exchange({ arrived: [seen('Authorization', [bearer({ shape: { joined: true } })])] }), expect: { severity: 'error' } },
       { name: 'quoted bearer token', exchange: exchange({ arrived: [seen('Authorization', [bearer({ shape: { quoted: true } })])] }), expect: { severity: 'warning' } },
       { name: 'unrecognised scheme', exchange: exchange({ arrived: [seen('Authorization', [bearer({ scheme: 'Bearr', jwt: null })])] }), expect: { severity: 'info' } }
     ],

@@ -43,6 +43,7 @@ t.test('apache: duplicates merged into one line joined with ", "', { skip: hasAp
   await waitForExchanges(hopwatch, 1)
   const report = await (await fetch(`${hopwatch.adminUrl}/report`)).json() as { findings: Array<{ rule: string }> }
   t.notOk(report.findings.some((f) => f.rule === 'duplicate-credential'), 'after the merge hopwatch sees a single line: the merge is invisible to duplicate-credential')
+  t.ok(report.findings.some((f) => f.rule === 'malformed-authorization'), 'but the joined line is caught by malformed-authorization')
 })
 
 t.test('straight to hopwatch: duplicate Authorization lines are reported', async (t) => {
