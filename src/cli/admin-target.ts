@@ -32,6 +32,12 @@ export function adminUrlFrom (value: string, source: string): URL {
   return new URL(`http://${reachableHost(host)}:${port}/`)
 }
 
+/** --admin-token if given, else HOPWATCH_ADMIN_TOKEN; empty means none. */
+export function adminToken (flag: string | undefined, env: NodeJS.ProcessEnv): string | null {
+  const token = flag ?? env.HOPWATCH_ADMIN_TOKEN ?? null
+  return token === '' ? null : token
+}
+
 /** --admin if given, else HOPWATCH_ADMIN, else the default admin address. */
 export function adminTarget (flag: string | undefined, env: NodeJS.ProcessEnv): URL {
   if (flag !== undefined) return adminUrlFrom(flag, '--admin')

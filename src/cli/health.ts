@@ -8,7 +8,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
 import { DEFAULT_ADMIN } from '../config/defaults.js'
 import { millis, parseFlags, str, UsageError } from '../config/flags.js'
-import { adminTarget } from './admin-target.js'
+import { adminTarget, adminToken } from './admin-target.js'
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from './io.js'
 
 export const DEFAULT_HEALTH_TIMEOUT_MS = 3_000
@@ -40,10 +40,9 @@ export function parseHealthArgs (argv: string[], env: NodeJS.ProcessEnv): Health
     admin: { type: 'string' }, 'admin-token': { type: 'string' }, ready: { type: 'boolean' }, timeout: { type: 'string' }
   }, 'health')
   if (help) return 'help'
-  const token = str(values['admin-token']) ?? env.HOPWATCH_ADMIN_TOKEN ?? null
   return {
     admin: adminTarget(str(values.admin), env),
-    token: token === '' ? null : token,
+    token: adminToken(str(values['admin-token']), env),
     ready: values.ready === true,
     timeoutMs: millis('--timeout', str(values.timeout), DEFAULT_HEALTH_TIMEOUT_MS)
   }

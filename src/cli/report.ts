@@ -5,7 +5,7 @@ import { request } from 'undici'
 import { DEFAULT_ADMIN } from '../config/defaults.js'
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from './io.js'
 import { millis, oneOf, parseFlags, str, UsageError } from '../config/flags.js'
-import { adminTarget } from './admin-target.js'
+import { adminTarget, adminToken } from './admin-target.js'
 
 export const DEFAULT_REPORT_TIMEOUT_MS = 5_000
 const MAX_BODY_BYTES = 32 * 1024 * 1024
@@ -31,10 +31,9 @@ export function parseReportArgs (argv: string[], env: NodeJS.ProcessEnv): Parsed
     admin: { type: 'string' }, 'admin-token': { type: 'string' }, format: { type: 'string' }, timeout: { type: 'string' }
   }, 'report')
   if (help) return 'help'
-  const token = str(values['admin-token']) ?? env.HOPWATCH_ADMIN_TOKEN ?? null
   return {
     admin: adminTarget(str(values.admin), env),
-    token: token === '' ? null : token,
+    token: adminToken(str(values['admin-token']), env),
     format: oneOf('--format', str(values.format), ['text', 'json'] as const, 'text'),
     timeoutMs: millis('--timeout', str(values.timeout), DEFAULT_REPORT_TIMEOUT_MS)
   }
