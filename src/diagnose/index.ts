@@ -6,10 +6,10 @@ import { BUILTIN_CREDENTIAL_HEADERS } from '../capture/credential-names.js'
 import { DEFAULT_MAX_GROUPS, FindingStore, LayerStore } from './aggregate.js'
 import { recogniseLayers } from './layers/index.js'
 import { DEFAULT_MAX_ROUTES, RouteMemory } from './route-memory.js'
-import type { RuleContext, RuntimeRule } from './rule.js'
+import { NO_FINDINGS, type RuleContext, type RuntimeRule } from './rule.js'
 import { RULES } from './rules/index.js'
-import type { Diagnoser, DiagnosisSnapshot, Finding } from './types.js'
-import { viewOf } from './view.js'
+import type { Derivation, Diagnoser, DiagnosisSnapshot, Finding, LayerSighting } from './types.js'
+import { viewOf, type ExchangeView } from './view.js'
 
 export interface DiagnoserLog {
   warn: (obj: object, msg: string) => void
@@ -62,34 +62,71 @@ export function createDiagnoser (options: DiagnoserOptions): Diagnoser {
     }
   }
 
-  function observe (exchange: Exchange): Finding[] {
+  /** The part of the diagnosis that depends only on the exchange's shape; no aggregate is touched. */
+  function derive (exchange: Exchange): Derivation {
+    const view = viewOf(exchange)
+    let sightings: LayerSighting[] = []
+    try {
+      sightings = recogniseLayers(view, exchange)
+    } catch (err) {
+      failed('layers', err)
+    }
+    const ctx = contextFor(view, sightings)
+    const byRule: Array<readonly Finding[] | null> = []
+    for (const rule of rules) {
+      if (rule.perExchange === true) { byRule.push(null); continue }
+      try {
+        byRule.push(rule.check(exchange, ctx))
+      } catch (err) {
+        failed(rule.meta.id, err)
+        byRule.push(NO_FINDINGS)
+      }
+    }
+    return { view, sightings, byRule }
+  }
+
+  function contextFor (view: ExchangeView, sightings: readonly LayerSighting[]): RuleContext {
+    return { now: now(), expectIssuers, expectAudiences, layers: sightings, view, routes, credentialHeaders }
+  }
+
+  /** Run the per-exchange rules, then count the layers and every finding. */
+  function apply (exchange: Exchange, derived: Derivation): Finding[] {
     const out: Finding[] = []
     try {
       exchanges++
-      const view = viewOf(exchange)
-      let sightings: RuleContext['layers'] = []
-      try {
-        sightings = recogniseLayers(view, exchange)
-        for (const sighting of sightings) layers.add(sighting)
-      } catch (err) {
-        failed('layers', err)
-      }
-      const ctx: RuleContext = {
-        now: now(), expectIssuers, expectAudiences, layers: sightings, view, routes, credentialHeaders
-      }
-      for (const rule of rules) {
-        try {
-          const found = rule.check(exchange, ctx)
-          for (const f of found) out.push(f)
-        } catch (err) {
-          failed(rule.meta.id, err)
+      for (const sighting of derived.sightings) layers.add(sighting)
+      let ctx: RuleContext | null = null
+      for (let i = 0; i < rules.length; i++) {
+        const rule = rules[i] as RuntimeRule
+        let found = derived.byRule[i]
+        if (found == null) {
+          try {
+            ctx ??= contextFor(derived.view, derived.sightings)
+            found = rule.check(exchange, ctx)
+          } catch (err) {
+            failed(rule.meta.id, err)
+            continue
+          }
         }
+        for (const f of found) out.push(f)
       }
       for (const f of out) findings.add(f, exchange.route, exchange.id, exchange.startedAt)
     } catch (err) {
       failed('engine', err)
     }
     return out
+  }
+
+  function observe (exchange: Exchange): Finding[] {
+    let derived: Derivation
+    try {
+      derived = derive(exchange)
+    } catch (err) {
+      failed('engine', err)
+      exchanges++
+      return []
+    }
+    return apply(exchange, derived)
   }
 
   function snapshot (): DiagnosisSnapshot {
@@ -108,7 +145,7 @@ export function createDiagnoser (options: DiagnoserOptions): Diagnoser {
     }
   }
 
-  return { observe, record, snapshot }
+  return { observe, derive, apply, record, snapshot }
 }
 
 export { RULES } from './rules/index.js'

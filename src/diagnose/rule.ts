@@ -25,6 +25,12 @@ export interface RuntimeRule {
   meta: RuleMeta
   /** Never given a credential value; must not put one into a finding. May throw: the engine counts it. */
   check: (exchange: Exchange, ctx: RuleContext) => readonly Finding[]
+  /**
+   * True when the rule reads anything beyond the exchange's shape: the clock (`ctx.now`), the
+   * route memory, the exchange's id, times or Date. Such rules run on every exchange; the others
+   * run once per shape (see src/proxy/shape-memo.ts) and their findings are reused.
+   */
+  perExchange?: boolean
 }
 
 export const NO_FINDINGS: readonly Finding[] = Object.freeze([])

@@ -1,6 +1,7 @@
 // The contract between the sidecar (store, report, admin) and the diagnosis.
 import type { Exchange } from '../capture/types.js'
 import type { Confidence, LayerId, Severity } from './meta.js'
+import type { ExchangeView } from './view.js'
 
 /** A layer recognised from the evidence one exchange carries. */
 export interface LayerSighting {
@@ -66,8 +67,21 @@ export interface DiagnosisSnapshot {
 }
 
 /** What the sidecar calls after each response has gone; must never throw. */
+/** What the diagnosis of an exchange's shape gave: reusable for every exchange of that shape. */
+export interface Derivation {
+  view: ExchangeView
+  sightings: readonly LayerSighting[]
+  /** Findings per rule, in RULES order; null for a per-exchange rule (run by apply). */
+  byRule: ReadonlyArray<readonly Finding[] | null>
+}
+
 export interface Diagnoser {
+  /** derive + apply: the whole diagnosis of one exchange, counted in the aggregates. */
   observe: (exchange: Exchange) => Finding[]
+  /** Layers and shape-only rules; pure: counts nothing. */
+  derive: (exchange: Exchange) => Derivation
+  /** Per-exchange rules on top of a derivation, then the aggregates. */
+  apply: (exchange: Exchange, derived: Derivation) => Finding[]
   /** Group findings made elsewhere (e.g. by edge/origin pairing) with the rules' own. */
   record: (findings: readonly Finding[], exchange: Exchange) => void
   snapshot: () => DiagnosisSnapshot

@@ -4,6 +4,17 @@ import type { Exchange } from '../capture/types.js'
 
 const NONE: readonly string[] = []
 
+/**
+ * The only request headers whose values layer recognition and the rules may read. Everything
+ * else is seen by name only. The sidecar reuses a diagnosis for exchanges of the same shape, and
+ * these values are part of that shape (src/proxy/shape-memo.ts); a rule that needs another
+ * header's value must add it here.
+ */
+export const VALUE_HEADERS: ReadonlySet<string> = new Set([
+  'via', 'cdn-loop', 'connection', 'forwarded', 'host', 'x-forwarded-host', 'x-forwarded-proto',
+  'x-forwarded-port', 'cf-visitor'
+])
+
 export interface ExchangeView {
   /** Lower-case names of every request header that arrived. */
   readonly names: ReadonlySet<string>
@@ -13,7 +24,7 @@ export interface ExchangeView {
   has: (name: string) => boolean
   /** True when any arrived header name starts with this lower-case prefix. */
   hasPrefix: (prefix: string) => boolean
-  /** Non-secret context values of a lower-case header name (empty when absent). */
+  /** Context values of a lower-case header name in VALUE_HEADERS (empty when absent or not listed). */
   values: (name: string) => readonly string[]
 }
 
@@ -30,6 +41,7 @@ export function viewOf (exchange: Exchange): ExchangeView {
       return false
     },
     values: (name) => {
+      if (!VALUE_HEADERS.has(name)) return NONE
       const list = Object.prototype.hasOwnProperty.call(context, name) ? context[name] : undefined
       return list ?? NONE
     }

@@ -36,4 +36,4 @@ function check (exchange: Exchange, ctx: RuleContext): readonly Finding[] {
   return out ?? NO_FINDINGS
 }
 
-export const rule: RuntimeRule = { meta, check }
+export const rule: RuntimeRule = { meta, check, perExchange: true }

@@ -53,4 +53,4 @@ function check (exchange: Exchange, ctx: RuleContext): readonly Finding[] {
   })]
 }
 
-export const rule: RuntimeRule = { meta, check }
+export const rule: RuntimeRule = { meta, check, perExchange: true }
