@@ -27,7 +27,7 @@ export interface ExchangeInput {
   pairId?: string | null
 }
 
-const MAX_PATH = 2048
+export const MAX_PATH = 2048
 const MAX_QUERY_KEYS = 50
 
 function splitUrl (url: string): { path: string; queryKeys: string[] } {

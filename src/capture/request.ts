@@ -94,16 +94,20 @@ export interface RequestContext {
 
 export function requestContext (rawHeaders: string[]): RequestContext {
   const headerNames: string[] = []
+  for (let i = 0; i < rawHeaders.length && headerNames.length < MAX_HEADER_NAMES; i += 2) headerNames.push(rawHeaders[i] as string)
+  return { headerNames, context: contextOf(rawHeaders) }
+}
+
+/** The non-secret context values alone (names lower case, at most 4 values of 256 chars each). */
+export function contextOf (rawHeaders: string[]): Record<string, string[]> {
   const context: Record<string, string[]> = {}
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i] as string
-    if (headerNames.length < MAX_HEADER_NAMES) headerNames.push(name)
-    const key = name.toLowerCase()
+    const key = (rawHeaders[i] as string).toLowerCase()
     if (!isContextHeader(key)) continue
     const list = context[key] ?? (context[key] = [])
     if (list.length < MAX_CONTEXT_VALUES) list.push((rawHeaders[i + 1] as string).slice(0, MAX_CONTEXT_VALUE))
   }
-  return { headerNames, context }
+  return context
 }
 
 /** Names nominated in a Connection header value (`close, Authorization` -> ['authorization']). */

@@ -9,7 +9,8 @@ import type { Hasher } from '../capture/fingerprint.js'
 import type { Exchange } from '../capture/types.js'
 import type { Diagnoser, Finding } from '../diagnose/types.js'
 import type { ExchangeStore } from '../store/store.js'
-import { exchangeLogLine } from './log-line.js'
+import { exchangeLogWriter } from './log-line.js'
+import { ShapeMemo } from './shape-memo.js'
 
 export interface ExchangeObserver { observe: (exchange: Exchange, findings: Finding[]) => void }
 
@@ -31,8 +32,13 @@ export class Auditor {
   private seq = 0
   private readonly boot = randomBytes(3).toString('hex')
 
+  private readonly shapes: ShapeMemo
+  private readonly logExchange: ReturnType<typeof exchangeLogWriter>
+
   constructor (private readonly options: AuditorOptions) {
     this.credentialNames = options.credentialNames
+    this.shapes = new ShapeMemo(options.credentialNames)
+    this.logExchange = exchangeLogWriter(options.logger)
   }
 
   /** Run audit code; on a throw, count it, log it and carry on with `fallback`. */
@@ -100,11 +106,21 @@ export class Auditor {
   }
 
   record (input: ExchangeInput): Exchange {
-    const exchange = buildExchange(input, this.credentialNames, this.options.hash)
-    this.options.store.add(exchange)
-    const findings = this.options.diagnoser?.observe(exchange) ?? []
+    const { diagnoser, store } = this.options
+    const key = this.shapes.key(input)
+    let shape = key === null ? undefined : this.shapes.get(key)
+    let exchange: Exchange
+    if (shape !== undefined) {
+      exchange = this.shapes.instantiate(shape, input)
+    } else {
+      exchange = buildExchange(input, this.credentialNames, this.options.hash)
+      const derived = diagnoser?.derive(exchange)
+      shape = key === null ? { exchange, derived, response: exchange.response } : this.shapes.remember(key, exchange, derived)
+    }
+    store.add(exchange)
+    const findings = diagnoser === undefined || shape.derived === undefined ? [] : diagnoser.apply(exchange, shape.derived)
     for (const observer of this.options.observers ?? []) this.safely(() => observer.observe(exchange, findings), undefined)
-    this.options.logger.info(exchangeLogLine(exchange, findings), 'exchange')
+    this.logExchange(exchange, findings)
     return exchange
   }
 }

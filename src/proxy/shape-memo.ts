@@ -1,0 +1,189 @@
+// Exchanges of one shape share everything derived from that shape, so it is derived once.
+//
+// The shape: method, HTTP version, route and query parameter names, every request header name
+// in order, the values of the headers the diagnosis reads (VALUE_HEADERS), each credential line
+// as it arrived and as it left (names, and one keyed hash of all values), and the answer: status, a keyed
+// hash of its challenges and Location, Retry-After. Two exchanges with the same shape get the
+// same fingerprints, credential stages, response summary, layer sightings and shape-only
+// findings. What differs per exchange is set per exchange: id, times, path, context values,
+// Date, the status sent to the client, aborted, the pairing id; the per-exchange rules run again.
+//
+// The key holds names and keyed hashes, never a credential value, cookie, challenge or Location.
+// Exchanges that are rare or carry per-response secrets (websockets, upstream failures,
+// Set-Cookie) are built in full every time.
+import { hash, randomBytes } from 'node:crypto'
+import { MAX_PATH, type ExchangeInput } from '../capture/exchange.js'
+import { contextOf } from '../capture/request.js'
+import type { Exchange, ResponseSummary } from '../capture/types.js'
+import type { Derivation } from '../diagnose/types.js'
+import { VALUE_HEADERS } from '../diagnose/view.js'
+import { routeOf } from '../store/routes.js'
+
+/** Shapes remembered; the memo starts afresh when full (a burst of new shapes costs a rebuild each). */
+const MAX_SHAPES = 1024
+/** Paths whose route is remembered. */
+const MAX_PATHS = 4096
+const MAX_TEXT = 200
+/** Response headers that decide the response summary, hashed into the key (they can carry tokens). */
+const HASHED_ANSWER = ['www-authenticate', 'proxy-authenticate', 'location'] as const
+
+export interface Shape {
+  /** The first exchange of this shape, its shared parts frozen. */
+  readonly exchange: Exchange
+  /** The diagnosis of the shape; undefined when no diagnoser runs. */
+  readonly derived: Derivation | undefined
+  /** The latest response summary (it differs between exchanges by Date only). */
+  response: ResponseSummary
+}
+
+export class ShapeMemo {
+  private readonly shapes = new Map<string, Shape>()
+  private readonly routes = new Map<string, string>()
+
+  /** Random per memo: the key's hash of credential values is keyed, like a fingerprint. */
+  private readonly salt = randomBytes(16).toString('base64')
+
+  constructor (private readonly credentialNames: ReadonlySet<string>) {}
+
+  /** The shape key of an exchange, or null when it is to be built in full. */
+  key (input: ExchangeInput): string | null {
+    const answer = input.upstreamHeaders
+    if (input.websocket || input.error !== null || answer === null || answer['set-cookie'] !== undefined) return null
+    const url = input.url
+    const q = url.indexOf('?')
+    let key = `${input.method} ${input.httpVersion} ${this.route(pathOf(url, q))}`
+    if (q >= 0) {
+      // Raw parameter names, values left out: the names decide queryKeys.
+      for (const part of url.slice(q + 1).split('&')) {
+        const eq = part.indexOf('=')
+        key += `&${eq < 0 ? part : part.slice(0, eq)}`
+      }
+    }
+    const raw = input.rawHeaders
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i] as string
+      key += `\n${name}`
+      if (VALUE_HEADERS.has(name.toLowerCase())) {
+        const value = raw[i + 1] as string
+        if (value.includes('\n')) return null
+        key += `:${value}`
+      }
+    }
+    // Credential lines as names in the key, and their values folded into one keyed SHA-256:
+    // one hash call per exchange, and the key never holds a value. A forwarded value that is the
+    // very string that arrived (the usual case) is named by its position, not hashed again.
+    const pairs = input.arrivedPairs
+    let secrets = this.salt
+    for (let i = 0; i < pairs.length; i += 2) {
+      key += `\n${pairs[i] as string}`
+      secrets += lengthPrefixed(pairs[i + 1] as string)
+    }
+    key += '\n>'
+    const forwarded = input.forwarded
+    if (forwarded === null) key += '!'
+    else {
+      for (const name in forwarded) {
+        if (!this.credentialNames.has(name.toLowerCase())) continue
+        const value = forwarded[name]
+        if (value === undefined || value === null) continue
+        for (const v of Array.isArray(value) ? value : [value]) {
+          const text = String(v)
+          let at = -1
+          for (let j = 1; j < pairs.length; j += 2) if (pairs[j] === text) { at = j; break }
+          key += `\n${name}=${at}`
+          if (at < 0) secrets += lengthPrefixed(text)
+        }
+      }
+    }
+    for (const name of HASHED_ANSWER) {
+      const value = answer[name]
+      key += '\n<'
+      if (value !== undefined) secrets += lengthPrefixed(Array.isArray(value) ? value.join('\n') : String(value))
+      else key += '-'
+    }
+    key += `\n${hash('sha256', secrets, 'base64')}`
+    key += `\n${input.status}`
+    const retryAfter = answer['retry-after']
+    if (retryAfter !== undefined) key += `\nretry-after=${String(retryAfter)}`
+    return key
+  }
+
+  get (key: string): Shape | undefined {
+    return this.shapes.get(key)
+  }
+
+  /** Remember `exchange` (just built in full) as the shape of `key`; its shared parts are frozen. */
+  remember (key: string, exchange: Exchange, derived: Derivation | undefined): Shape {
+    for (const part of [exchange.headerNames, exchange.queryKeys, exchange.arrived, exchange.forwarded, exchange.droppedHere, exchange.dropReasons, exchange.response]) {
+      if (part !== null) Object.freeze(part)
+    }
+    for (const found of derived?.byRule ?? []) {
+      if (found === null) continue
+      for (const f of found) { Object.freeze(f.evidence); Object.freeze(f) }
+      Object.freeze(found)
+    }
+    if (this.shapes.size >= MAX_SHAPES) this.shapes.clear()
+    const shape: Shape = { exchange, derived, response: exchange.response }
+    this.shapes.set(key, shape)
+    return shape
+  }
+
+  /** A new exchange of a known shape. */
+  instantiate (shape: Shape, input: ExchangeInput): Exchange {
+    const base = shape.exchange
+    const q = input.url.indexOf('?')
+    const date = dateOf(input.upstreamHeaders?.date)
+    let response = shape.response
+    if (response.date !== date) {
+      response = Object.freeze({ ...response, date })
+      shape.response = response
+    }
+    return {
+      id: input.id,
+      startedAt: input.startedAt,
+      durationMs: input.durationMs,
+      method: base.method,
+      path: pathOf(input.url, q),
+      queryKeys: base.queryKeys,
+      route: base.route,
+      httpVersion: base.httpVersion,
+      websocket: false,
+      headerNames: base.headerNames,
+      context: contextOf(input.rawHeaders),
+      arrived: base.arrived,
+      forwarded: base.forwarded,
+      droppedHere: base.droppedHere,
+      dropReasons: base.dropReasons,
+      response,
+      clientStatus: input.clientStatus,
+      error: null,
+      aborted: input.aborted,
+      ...(input.pairId === undefined ? {} : { pairId: input.pairId })
+    }
+  }
+
+  private route (path: string): string {
+    let route = this.routes.get(path)
+    if (route === undefined) {
+      route = routeOf(path)
+      if (this.routes.size >= MAX_PATHS) this.routes.clear()
+      this.routes.set(path, route)
+    }
+    return route
+  }
+}
+
+/** `12:value`: values of any content concatenate without ambiguity. */
+function lengthPrefixed (value: string): string {
+  return `${value.length}:${value}`
+}
+
+function pathOf (url: string, q: number): string {
+  return q < 0 ? (url.length > MAX_PATH ? url.slice(0, MAX_PATH) : url) : url.slice(0, Math.min(q, MAX_PATH))
+}
+
+function dateOf (value: string | string[] | number | undefined): string | null {
+  if (value === undefined) return null
+  const first = Array.isArray(value) ? value[0] : String(value)
+  return first === undefined ? null : first.slice(0, MAX_TEXT)
+}
