@@ -1,8 +1,13 @@
-// The one log line per exchange: names, statuses and fingerprints, never values.
+// The one log line per exchange: names, statuses and fingerprints, never values. Written as
+// pino writes a line (same fields, same order) but serialised here: this runs once per
+// exchange, and the parts an exchange shares with others of its shape are serialised once.
+import pino, { type Logger } from 'pino'
 import type { Exchange, SeenHeader } from '../capture/types.js'
 import type { Finding } from '../diagnose/types.js'
 
-function brief (headers: SeenHeader[]): string[] {
+const INFO = 30
+
+function brief (headers: readonly SeenHeader[]): string[] {
   return headers.map((h) => {
     const fp = h.values[0]
     const scheme = fp?.scheme ?? ''
@@ -10,19 +15,47 @@ function brief (headers: SeenHeader[]): string[] {
   })
 }
 
-export function exchangeLogLine (ex: Exchange, findings: Finding[]): Record<string, unknown> {
-  const line: Record<string, unknown> = {
-    id: ex.id,
-    method: ex.method,
-    route: ex.route,
-    status: ex.clientStatus,
-    ms: Math.round(ex.durationMs * 100) / 100,
-    arrived: brief(ex.arrived)
+/** JSON of `arrived`, by array: exchanges of one shape share the array, so it is serialised once. */
+const arrivedJson = new WeakMap<readonly SeenHeader[], string>()
+
+function arrivedOf (headers: readonly SeenHeader[]): string {
+  let json = arrivedJson.get(headers)
+  if (json === undefined) {
+    json = JSON.stringify(brief(headers))
+    if (Object.isFrozen(headers)) arrivedJson.set(headers, json)
   }
-  if (ex.droppedHere.length > 0) line.droppedHere = ex.droppedHere
-  if (ex.error !== null) line.upstreamError = ex.error.code
-  if (ex.websocket) line.websocket = true
-  if (ex.aborted) line.aborted = true
-  if (findings.length > 0) line.findings = findings.map((f) => `${f.severity}:${f.rule}${f.header === null ? '' : `:${f.header}`}`)
-  return line
+  return json
+}
+
+function label (f: Finding): string {
+  return `${f.severity}:${f.rule}${f.header === null ? '' : `:${f.header}`}`
+}
+
+/** The exchange line's own fields, as JSON members (`"id":…,"method":…`). */
+export function exchangeLogFields (ex: Exchange, findings: readonly Finding[]): string {
+  const ms = Math.round(ex.durationMs * 100) / 100
+  let s = `"id":${JSON.stringify(ex.id)},"method":${JSON.stringify(ex.method)},"route":${JSON.stringify(ex.route)}` +
+    `,"status":${ex.clientStatus},"ms":${Number.isFinite(ms) ? ms : null},"arrived":${arrivedOf(ex.arrived)}`
+  if (ex.droppedHere.length > 0) s += `,"droppedHere":${JSON.stringify(ex.droppedHere)}`
+  if (ex.error !== null) s += `,"upstreamError":${JSON.stringify(ex.error.code)}`
+  if (ex.websocket) s += ',"websocket":true'
+  if (ex.aborted) s += ',"aborted":true'
+  if (findings.length > 0) s += `,"findings":${JSON.stringify(findings.map(label))}`
+  return s
+}
+
+interface PinoInternals { [pino.symbols.streamSym]?: { write: (line: string) => unknown }; [pino.symbols.chindingsSym]?: string }
+
+/** Writes exchange lines to the logger's destination, at `info`. */
+export function exchangeLogWriter (logger: Logger): (ex: Exchange, findings: readonly Finding[]) => void {
+  const internals = logger as unknown as PinoInternals
+  const stream = internals[pino.symbols.streamSym]
+  const bindings = internals[pino.symbols.chindingsSym]
+  if (stream === undefined || typeof stream.write !== 'function' || typeof bindings !== 'string') {
+    return (ex, findings) => { logger.info(JSON.parse(`{${exchangeLogFields(ex, findings)}}`), 'exchange') }
+  }
+  return (ex, findings) => {
+    if (logger.levelVal > INFO) return
+    stream.write(`{"level":${INFO},"time":${Date.now()}${bindings},${exchangeLogFields(ex, findings)},"msg":"exchange"}\n`)
+  }
 }
