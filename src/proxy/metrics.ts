@@ -73,10 +73,22 @@ export function createMetrics (options: MetricsOptions = {}): Metrics {
   // up to date when Prometheus scrapes (render), so no label hashing happens per exchange.
   interface Tally { counter: Counter<string>; labels: Record<string, string>; value: number; reported: number }
   const tallies = new Map<string, Tally>()
-  function bump (key: string, counter: Counter<string>, labels: () => Record<string, string>): void {
-    const tally = tallies.get(key)
-    if (tally !== undefined) { tally.value++; return }
-    tallies.set(key, { counter, labels: labels(), value: 1, reported: 0 })
+  function bump (key: string, counter: Counter<string>, labels: () => Record<string, string>): Tally {
+    let tally = tallies.get(key)
+    if (tally !== undefined) { tally.value++; return tally }
+    tally = { counter, labels: labels(), value: 1, reported: 0 }
+    tallies.set(key, tally)
+    return tally
+  }
+  // Exchanges of one shape share their header arrays and shape-only findings (see
+  // shape-memo.ts): remember which tallies each one bumps, so the next one only adds.
+  const byArray = new WeakMap<readonly unknown[], Tally[]>()
+  const byFinding = new WeakMap<Finding, Tally>()
+  function bumpAll<T> (items: readonly T[], bumpOne: (item: T) => Tally): void {
+    const known = byArray.get(items)
+    if (known !== undefined) { for (const tally of known) tally.value++; return }
+    const list = items.map(bumpOne)
+    if (Object.isFrozen(items)) byArray.set(items, list)
   }
   const durations = new Float64Array(4096)
   let pendingDurations = 0
@@ -92,28 +104,30 @@ export function createMetrics (options: MetricsOptions = {}): Metrics {
 
   function countFindings (findings: readonly Finding[]): void {
     for (const f of findings) {
+      const known = byFinding.get(f)
+      if (known !== undefined) { known.value++; continue }
       const rule = rules.has(f.rule) ? f.rule : 'other'
       const severity = SEVERITIES.has(f.severity) ? f.severity : 'other'
       const layer = f.layer !== null && LAYERS.has(f.layer) ? f.layer : 'none'
-      bump(`f\u0000${rule}\u0000${severity}\u0000${layer}`, findingsTotal, () => ({ rule, severity, layer }))
+      const tally = bump(`f\u0000${rule}\u0000${severity}\u0000${layer}`, findingsTotal, () => ({ rule, severity, layer }))
+      if (Object.isFrozen(f)) byFinding.set(f, tally)
     }
   }
+
+  const stageOf = (stage: string) => (key: string): Tally => {
+    const h = headerLabel(key)
+    return bump(`h\u0000${h}\u0000${stage}`, credentialHeaders, () => ({ header: h, stage }))
+  }
+  const arrivedTally = stageOf('arrived')
+  const forwardedTally = stageOf('forwarded')
+  const droppedTally = stageOf('dropped')
 
   function observe (exchange: Exchange, findings: readonly Finding[]): void {
     const status = statusLabel(exchange.clientStatus)
     bump(`s\u0000${status}`, exchanges, () => ({ status }))
-    for (const seen of exchange.arrived) {
-      const h = headerLabel(seen.key)
-      bump(`h\u0000${h}\u0000arrived`, credentialHeaders, () => ({ header: h, stage: 'arrived' }))
-    }
-    for (const seen of exchange.forwarded ?? []) {
-      const h = headerLabel(seen.key)
-      bump(`h\u0000${h}\u0000forwarded`, credentialHeaders, () => ({ header: h, stage: 'forwarded' }))
-    }
-    for (const key of exchange.droppedHere) {
-      const h = headerLabel(key)
-      bump(`h\u0000${h}\u0000dropped`, credentialHeaders, () => ({ header: h, stage: 'dropped' }))
-    }
+    bumpAll(exchange.arrived, (seen) => arrivedTally(seen.key))
+    if (exchange.forwarded !== null) bumpAll(exchange.forwarded, (seen) => forwardedTally(seen.key))
+    if (exchange.droppedHere.length > 0) bumpAll(exchange.droppedHere, droppedTally)
     countFindings(findings)
     if (Number.isFinite(exchange.durationMs) && exchange.durationMs >= 0) {
       durations[pendingDurations++] = exchange.durationMs / 1000
