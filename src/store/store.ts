@@ -23,7 +23,6 @@ export class ExchangeStore {
   readonly headers = new Map<string, HeaderCounts>()
   readonly statuses = new Map<number, number>()
   readonly routes = new Map<string, RouteCounts>()
-  private readonly byId = new Map<string, Exchange>()
 
   constructor (readonly capacity: number) {
     this.ring = new Array<Exchange | undefined>(capacity)
@@ -31,9 +30,9 @@ export class ExchangeStore {
 
   add (ex: Exchange): void {
     const old = this.ring[this.next]
-    if (old !== undefined) { this.byId.delete(old.id); this.evicted++ } else this.size++
+    if (old !== undefined) this.evicted++
+    else this.size++
     this.ring[this.next] = ex
-    this.byId.set(ex.id, ex)
     this.next = (this.next + 1) % this.capacity
     this.count(ex)
   }
@@ -72,8 +71,10 @@ export class ExchangeStore {
     return c
   }
 
+  /** A scan of the ring (admin requests are rare; no index is kept up to date per exchange). */
   get (id: string): Exchange | undefined {
-    return this.byId.get(id)
+    for (const ex of this.ring) if (ex !== undefined && ex.id === id) return ex
+    return undefined
   }
 
   /** Newest first. */
