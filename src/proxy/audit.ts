@@ -56,10 +56,9 @@ export class Auditor {
     return `${this.boot}-${(++this.seq).toString(36)}`
   }
 
-  afterResponse (request: FastifyRequest, reply: FastifyReply): void {
+  afterResponse (request: FastifyRequest, reply: FastifyReply, durationMs: number): void {
     this.safely(() => {
       const pending = request.hw
-      const durationMs = reply.elapsedTime
       this.record({
         id: this.nextId(),
         startedAt: Date.now() - durationMs,

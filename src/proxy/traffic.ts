@@ -140,8 +140,11 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
 
   // 'close' rather than fastify's onResponse: onResponse is skipped when a response is destroyed
   // (upstream cut mid-body, client gone), and those exchanges matter most.
+  // The start is taken here: fastify only times a reply (elapsedTime) when it logs requests or
+  // has onResponse hooks, and this app has neither.
   app.addHook('onRequest', (request, reply, done) => {
-    reply.raw.once('close', () => { auditor.afterResponse(request, reply) })
+    const start = performance.now()
+    reply.raw.once('close', () => { auditor.afterResponse(request, reply, performance.now() - start) })
     done()
   })
 
