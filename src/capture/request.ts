@@ -15,11 +15,11 @@ const CONTEXT_HEADERS = new Set([
   'x-client-ip', 'user-agent'
 ])
 const CONTEXT_PREFIXES = ['x-envoy-', 'x-forwarded-']
-const MAX_CONTEXT_VALUE = 256
+export const MAX_CONTEXT_VALUE = 256
 const MAX_CONTEXT_VALUES = 4
 const MAX_HEADER_NAMES = 200
 
-function isContextHeader (key: string): boolean {
+export function isContextHeader (key: string): boolean {
   if (CONTEXT_HEADERS.has(key)) return true
   for (const prefix of CONTEXT_PREFIXES) if (key.startsWith(prefix)) return true
   return false

@@ -46,10 +46,15 @@ export class Auditor {
     try {
       return fn()
     } catch (err) {
-      this.failures++
-      this.options.logger.error({ err: { type: (err as Error)?.name, code: (err as { code?: unknown })?.code } }, 'audit code failed; traffic not affected')
+      this.failed(err)
       return fallback
     }
+  }
+
+  /** Count and log a throw of audit code (its class and code only: a message could quote request data). */
+  failed (err: unknown): void {
+    this.failures++
+    this.options.logger.error({ err: { type: (err as Error)?.name, code: (err as { code?: unknown })?.code } }, 'audit code failed; traffic not affected')
   }
 
   nextId (): string {
@@ -118,7 +123,9 @@ export class Auditor {
     }
     store.add(exchange)
     const findings = diagnoser === undefined || shape.derived === undefined ? [] : diagnoser.apply(exchange, shape.derived)
-    for (const observer of this.options.observers ?? []) this.safely(() => observer.observe(exchange, findings), undefined)
+    for (const observer of this.options.observers ?? []) {
+      try { observer.observe(exchange, findings) } catch (err) { this.failed(err) }
+    }
     this.logExchange(exchange, findings)
     return exchange
   }

@@ -13,7 +13,7 @@
 // Set-Cookie) are built in full every time.
 import { hash, randomBytes } from 'node:crypto'
 import { MAX_PATH, type ExchangeInput } from '../capture/exchange.js'
-import { contextOf } from '../capture/request.js'
+import { contextOf, isContextHeader, MAX_CONTEXT_VALUE } from '../capture/request.js'
 import type { Exchange, ResponseSummary } from '../capture/types.js'
 import type { Derivation } from '../diagnose/types.js'
 import { VALUE_HEADERS } from '../diagnose/view.js'
@@ -114,7 +114,8 @@ export class ShapeMemo {
 
   /** Remember `exchange` (just built in full) as the shape of `key`; its shared parts are frozen. */
   remember (key: string, exchange: Exchange, derived: Derivation | undefined): Shape {
-    for (const part of [exchange.headerNames, exchange.queryKeys, exchange.arrived, exchange.forwarded, exchange.droppedHere, exchange.dropReasons, exchange.response]) {
+    for (const list of Object.values(exchange.context)) Object.freeze(list)
+    for (const part of [exchange.context, exchange.headerNames, exchange.queryKeys, exchange.arrived, exchange.forwarded, exchange.droppedHere, exchange.dropReasons, exchange.response]) {
       if (part !== null) Object.freeze(part)
     }
     for (const found of derived?.byRule ?? []) {
@@ -149,7 +150,7 @@ export class ShapeMemo {
       httpVersion: base.httpVersion,
       websocket: false,
       headerNames: base.headerNames,
-      context: contextOf(input.rawHeaders),
+      context: sameContext(base.context, input.rawHeaders) ? base.context : contextOf(input.rawHeaders),
       arrived: base.arrived,
       forwarded: base.forwarded,
       droppedHere: base.droppedHere,
@@ -171,6 +172,29 @@ export class ShapeMemo {
     }
     return route
   }
+}
+
+/**
+ * True when `rawHeaders` would give exactly `context` (the shape fixes which headers arrive, in
+ * which order; only values can differ): then the exchange shares it instead of a copy.
+ */
+function sameContext (context: Readonly<Record<string, readonly string[]>>, rawHeaders: string[]): boolean {
+  const seen: Record<string, number> = {}
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const key = (rawHeaders[i] as string).toLowerCase()
+    const list = context[key]
+    if (list === undefined) {
+      if (isContextHeader(key)) return false
+      continue
+    }
+    const at = seen[key] ?? 0
+    seen[key] = at + 1
+    if (at >= list.length) continue
+    const value = rawHeaders[i + 1] as string
+    const kept = list[at] as string
+    if (value.length > MAX_CONTEXT_VALUE ? value.slice(0, MAX_CONTEXT_VALUE) !== kept : value !== kept) return false
+  }
+  return true
 }
 
 /** `12:value`: values of any content concatenate without ambiguity. */
