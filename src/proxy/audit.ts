@@ -62,9 +62,9 @@ export class Auditor {
   }
 
   afterResponse (request: FastifyRequest, reply: FastifyReply, durationMs: number): void {
-    this.safely(() => {
+    try {
       const pending = request.hw
-      this.record({
+      const input: ExchangeInput = {
         id: this.nextId(),
         startedAt: Date.now() - durationMs,
         durationMs,
@@ -79,10 +79,13 @@ export class Auditor {
         clientStatus: reply.statusCode,
         error: pending?.error ?? null,
         aborted: !reply.raw.writableFinished,
-        websocket: false,
-        ...(pending?.pairId == null ? {} : { pairId: pending.pairId })
-      })
-    }, undefined)
+        websocket: false
+      }
+      if (pending?.pairId != null) input.pairId = pending.pairId
+      this.record(input)
+    } catch (err) {
+      this.failed(err)
+    }
   }
 
   /** A websocket upgrade: recorded when its headers leave for the upstream. */

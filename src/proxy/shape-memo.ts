@@ -139,7 +139,7 @@ export class ShapeMemo {
       response = Object.freeze({ ...response, date })
       shape.response = response
     }
-    return {
+    const exchange: Exchange = {
       id: input.id,
       startedAt: input.startedAt,
       durationMs: input.durationMs,
@@ -158,9 +158,10 @@ export class ShapeMemo {
       response,
       clientStatus: input.clientStatus,
       error: null,
-      aborted: input.aborted,
-      ...(input.pairId === undefined ? {} : { pairId: input.pairId })
+      aborted: input.aborted
     }
+    if (input.pairId !== undefined) exchange.pairId = input.pairId
+    return exchange
   }
 
   private route (path: string): string {

@@ -144,7 +144,8 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
   // has onResponse hooks, and this app has neither.
   app.addHook('onRequest', (request, reply, done) => {
     const start = performance.now()
-    reply.raw.once('close', () => { auditor.afterResponse(request, reply, performance.now() - start) })
+    // 'close' is emitted once per response; `on` spares the once() wrapper on every request.
+    reply.raw.on('close', () => { auditor.afterResponse(request, reply, performance.now() - start) })
     done()
   })
 
