@@ -15,15 +15,24 @@ function brief (headers: readonly SeenHeader[]): string[] {
   })
 }
 
-/** JSON of `arrived`, by array: exchanges of one shape share the array, so it is serialised once. */
-const arrivedJson = new WeakMap<readonly SeenHeader[], string>()
+interface ShapeJson { method: string; route: string; request: string; arrived: string }
 
-function arrivedOf (headers: readonly SeenHeader[]): string {
-  let json = arrivedJson.get(headers)
-  if (json === undefined) {
-    json = JSON.stringify(brief(headers))
-    if (Object.isFrozen(headers)) arrivedJson.set(headers, json)
+/**
+ * The JSON of the fields an exchange shares with its shape (method, route, arrived), by its
+ * `arrived` array: exchanges of one shape share that array (frozen, see shape-memo.ts).
+ */
+const shapeJson = new WeakMap<readonly SeenHeader[], ShapeJson>()
+
+function sharedJson (ex: Exchange): ShapeJson {
+  const known = shapeJson.get(ex.arrived)
+  if (known !== undefined && known.method === ex.method && known.route === ex.route) return known
+  const json = {
+    method: ex.method,
+    route: ex.route,
+    request: `"method":${JSON.stringify(ex.method)},"route":${JSON.stringify(ex.route)}`,
+    arrived: JSON.stringify(brief(ex.arrived))
   }
+  if (Object.isFrozen(ex.arrived)) shapeJson.set(ex.arrived, json)
   return json
 }
 
@@ -34,8 +43,9 @@ function label (f: Finding): string {
 /** The exchange line's own fields, as JSON members (`"id":…,"method":…`). */
 export function exchangeLogFields (ex: Exchange, findings: readonly Finding[]): string {
   const ms = Math.round(ex.durationMs * 100) / 100
-  let s = `"id":${JSON.stringify(ex.id)},"method":${JSON.stringify(ex.method)},"route":${JSON.stringify(ex.route)}` +
-    `,"status":${ex.clientStatus},"ms":${Number.isFinite(ms) ? ms : null},"arrived":${arrivedOf(ex.arrived)}`
+  const shared = sharedJson(ex)
+  let s = `"id":${JSON.stringify(ex.id)},${shared.request}` +
+    `,"status":${ex.clientStatus},"ms":${Number.isFinite(ms) ? ms : null},"arrived":${shared.arrived}`
   if (ex.droppedHere.length > 0) s += `,"droppedHere":${JSON.stringify(ex.droppedHere)}`
   if (ex.error !== null) s += `,"upstreamError":${JSON.stringify(ex.error.code)}`
   if (ex.websocket) s += ',"websocket":true'
