@@ -16,7 +16,7 @@ const CONTEXT_HEADERS = new Set([
 ])
 const CONTEXT_PREFIXES = ['x-envoy-', 'x-forwarded-']
 export const MAX_CONTEXT_VALUE = 256
-const MAX_CONTEXT_VALUES = 4
+export const MAX_CONTEXT_VALUES = 4
 const MAX_HEADER_NAMES = 200
 
 export function isContextHeader (key: string): boolean {

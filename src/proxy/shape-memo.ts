@@ -2,18 +2,18 @@
 //
 // The shape: method, HTTP version, route and query parameter names, every request header name
 // in order, the values of the headers the diagnosis reads (VALUE_HEADERS), each credential line
-// as it arrived and as it left (names, and one keyed hash of all values), and the answer: status, a keyed
-// hash of its challenges and Location, Retry-After. Two exchanges with the same shape get the
-// same fingerprints, credential stages, response summary, layer sightings and shape-only
-// findings. What differs per exchange is set per exchange: id, times, path, context values,
-// Date, the status sent to the client, aborted, the pairing id; the per-exchange rules run again.
+// as it arrived and as it left, and the answer: status, challenges, Location, Retry-After. Two
+// exchanges with the same shape get the same fingerprints, credential stages, response summary,
+// layer sightings and shape-only findings. What differs per exchange is set per exchange: id,
+// times, path, context values, Date, the status sent to the client, aborted, the pairing id;
+// the per-exchange rules run again.
 //
-// The key holds names and keyed hashes, never a credential value, cookie, challenge or Location.
-// Exchanges that are rare or carry per-response secrets (websockets, upstream failures,
-// Set-Cookie) are built in full every time.
+// The key is a keyed SHA-256 digest of the shape: it holds no credential value, cookie,
+// challenge or Location. Exchanges that are rare or carry per-response secrets (websockets,
+// upstream failures, Set-Cookie) are built in full every time.
 import { hash, randomBytes } from 'node:crypto'
 import { MAX_PATH, type ExchangeInput } from '../capture/exchange.js'
-import { contextOf, isContextHeader, MAX_CONTEXT_VALUE } from '../capture/request.js'
+import { contextOf, isContextHeader, MAX_CONTEXT_VALUE, MAX_CONTEXT_VALUES } from '../capture/request.js'
 import type { Exchange, ResponseSummary } from '../capture/types.js'
 import type { Derivation } from '../diagnose/types.js'
 import { VALUE_HEADERS } from '../diagnose/view.js'
@@ -34,6 +34,8 @@ export interface Shape {
   readonly derived: Derivation | undefined
   /** The latest response summary (it differs between exchanges by Date only). */
   response: ResponseSummary
+  /** Where its context values sit in the raw headers; found on the first reuse. */
+  slots?: ContextSlots
 }
 
 export class ShapeMemo {
@@ -73,7 +75,7 @@ export class ShapeMemo {
     // one hash call per exchange, and the key never holds a value. A forwarded value that is the
     // very string that arrived (the usual case) is named by its position, not hashed again.
     const pairs = input.arrivedPairs
-    let secrets = this.salt
+    let secrets = ''
     for (let i = 0; i < pairs.length; i += 2) {
       key += `\n${pairs[i] as string}`
       secrets += lengthPrefixed(pairs[i + 1] as string)
@@ -101,11 +103,11 @@ export class ShapeMemo {
       if (value !== undefined) secrets += lengthPrefixed(Array.isArray(value) ? value.join('\n') : String(value))
       else key += '-'
     }
-    key += `\n${hash('sha256', secrets, 'base64')}`
     key += `\n${input.status}`
     const retryAfter = answer['retry-after']
     if (retryAfter !== undefined) key += `\nretry-after=${String(retryAfter)}`
-    return key
+    // One digest of it all: a short Map key, and no value in it.
+    return hash('sha256', `${this.salt}${lengthPrefixed(key)}${secrets}`, 'base64')
   }
 
   get (key: string): Shape | undefined {
@@ -150,7 +152,7 @@ export class ShapeMemo {
       httpVersion: base.httpVersion,
       websocket: false,
       headerNames: base.headerNames,
-      context: sameContext(base.context, input.rawHeaders) ? base.context : contextOf(input.rawHeaders),
+      context: sameContext(base.context, shape.slots ??= contextSlots(input.rawHeaders), input.rawHeaders) ? base.context : contextOf(input.rawHeaders),
       arrived: base.arrived,
       forwarded: base.forwarded,
       droppedHere: base.droppedHere,
@@ -175,24 +177,30 @@ export class ShapeMemo {
   }
 }
 
-/**
- * True when `rawHeaders` would give exactly `context` (the shape fixes which headers arrive, in
- * which order; only values can differ): then the exchange shares it instead of a copy.
- */
-function sameContext (context: Readonly<Record<string, readonly string[]>>, rawHeaders: string[]): boolean {
-  const seen: Record<string, number> = {}
+/** Where a shape's context values sit in its raw headers: [value index, lower-case name, nth value]. */
+type ContextSlots = ReadonlyArray<readonly [number, string, number]>
+
+function contextSlots (rawHeaders: string[]): ContextSlots {
+  const slots: Array<[number, string, number]> = []
+  const counts: Record<string, number> = {}
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const key = (rawHeaders[i] as string).toLowerCase()
-    const list = context[key]
-    if (list === undefined) {
-      if (isContextHeader(key)) return false
-      continue
-    }
-    const at = seen[key] ?? 0
-    seen[key] = at + 1
-    if (at >= list.length) continue
-    const value = rawHeaders[i + 1] as string
-    const kept = list[at] as string
+    if (!isContextHeader(key)) continue
+    const nth = counts[key] ?? 0
+    counts[key] = nth + 1
+    if (nth < MAX_CONTEXT_VALUES) slots.push([i + 1, key, nth])
+  }
+  return slots
+}
+
+/**
+ * True when `rawHeaders` would give exactly `context`: the shape fixes which headers arrive, in
+ * which order, so only the values at its slots can differ. Then the exchange shares `context`.
+ */
+function sameContext (context: Readonly<Record<string, readonly string[]>>, slots: ContextSlots, rawHeaders: string[]): boolean {
+  for (const [at, key, nth] of slots) {
+    const value = rawHeaders[at] as string
+    const kept = context[key]?.[nth]
     if (value.length > MAX_CONTEXT_VALUE ? value.slice(0, MAX_CONTEXT_VALUE) !== kept : value !== kept) return false
   }
   return true
