@@ -10,6 +10,15 @@ export const MAX_ROUTES = 500
 /** Header names beyond this many (only credential names are counted) go under `(other)`. */
 const MAX_HEADERS = 200
 
+interface Cells {
+  method: string
+  routeName: string
+  arrived: HeaderCounts[]
+  forwarded: HeaderCounts[]
+  dropped: HeaderCounts[]
+  route: RouteCounts
+}
+
 export interface ExchangeQuery { limit?: number; status?: number; header?: string }
 
 export class ExchangeStore {
@@ -23,6 +32,7 @@ export class ExchangeStore {
   readonly headers = new Map<string, HeaderCounts>()
   readonly statuses = new Map<number, number>()
   readonly routes = new Map<string, RouteCounts>()
+  private readonly cells = new WeakMap<object, Cells>()
 
   constructor (readonly capacity: number) {
     this.ring = new Array<Exchange | undefined>(capacity)
@@ -39,26 +49,47 @@ export class ExchangeStore {
 
   private count (ex: Exchange): void {
     this.total++
-    const unauthorized = ex.response.status === 401
-    if (ex.arrived.length > 0) this.withCredentials++
     this.statuses.set(ex.clientStatus, (this.statuses.get(ex.clientStatus) ?? 0) + 1)
-    for (const h of ex.arrived) {
-      const c = this.headerCounts(h.key)
+    const cells = this.cellsOf(ex)
+    const unauthorized = ex.response.status === 401
+    const withCredentials = ex.arrived.length > 0
+    if (withCredentials) this.withCredentials++
+    for (const c of cells.arrived) {
       c.arrived++
       if (unauthorized) c.onUnauthorized++
     }
-    for (const h of ex.forwarded ?? []) this.headerCounts(h.key).forwarded++
-    for (const key of ex.droppedHere) this.headerCounts(key).droppedHere++
+    for (const c of cells.forwarded) c.forwarded++
+    for (const c of cells.dropped) c.droppedHere++
+    cells.route.exchanges++
+    if (unauthorized) cells.route.unauthorized++
+    if (withCredentials) cells.route.withCredentials++
+  }
+
+  /**
+   * The counters an exchange adds to. Exchanges of one shape share their (frozen) `arrived`
+   * array, method and route (see src/proxy/shape-memo.ts): their counters are looked up once.
+   * Counters are never removed, so remembered ones stay current.
+   */
+  private cellsOf (ex: Exchange): Cells {
+    const known = this.cells.get(ex.arrived)
+    if (known !== undefined && known.method === ex.method && known.routeName === ex.route) return known
     let routeKey = `${ex.method} ${ex.route}`
     if (!this.routes.has(routeKey) && this.routes.size >= MAX_ROUTES) routeKey = `${ex.method} (other)`
-    let r = this.routes.get(routeKey)
-    if (r === undefined) {
-      r = { method: ex.method, route: routeKey.slice(ex.method.length + 1), exchanges: 0, unauthorized: 0, withCredentials: 0 }
-      this.routes.set(routeKey, r)
+    let route = this.routes.get(routeKey)
+    if (route === undefined) {
+      route = { method: ex.method, route: routeKey.slice(ex.method.length + 1), exchanges: 0, unauthorized: 0, withCredentials: 0 }
+      this.routes.set(routeKey, route)
     }
-    r.exchanges++
-    if (unauthorized) r.unauthorized++
-    if (ex.arrived.length > 0) r.withCredentials++
+    const cells: Cells = {
+      method: ex.method,
+      routeName: ex.route,
+      arrived: ex.arrived.map((h) => this.headerCounts(h.key)),
+      forwarded: (ex.forwarded ?? []).map((h) => this.headerCounts(h.key)),
+      dropped: ex.droppedHere.map((key) => this.headerCounts(key)),
+      route
+    }
+    if (Object.isFrozen(ex.arrived)) this.cells.set(ex.arrived, cells)
+    return cells
   }
 
   private headerCounts (key: string): HeaderCounts {
