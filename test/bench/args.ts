@@ -17,6 +17,8 @@ export interface BenchOptions {
   mitm: boolean
   /** A timed run during which other processes used more than this % of the machine is repeated (twice at most). */
   maxForeignPct: number
+  /** Extra node/V8 flags for every hopwatch the bench starts (bare keeps node's defaults). */
+  hopwatchNodeArgs: string[]
   help: boolean
 }
 
@@ -39,6 +41,8 @@ Loopback benchmark of hopwatch serve against bare @fastify/http-proxy, direct-to
   --no-mitm         leave mitmproxy out even if installed
   --max-other P     repeat a timed run (twice at most) when other processes used more than
                     P% of the machine during it (default 15; 100 turns it off)
+  --node-flag F     give hopwatch (not bare) this node/V8 flag, e.g. --node-flag=--single-threaded-gc;
+                    repeatable
   --help            this text
 `
 
@@ -50,11 +54,16 @@ function intFlag (name: string, value: string | undefined, min: number, max: num
   return n
 }
 
+function nodeFlag (value: string | undefined): string {
+  if (value === undefined || !/^--[a-z0-9-]+(=[A-Za-z0-9._-]+)?$/.test(value)) throw new Error('--node-flag needs a flag such as --single-threaded-gc')
+  return value
+}
+
 export function parseArgs (argv: string[]): BenchOptions {
   const o: BenchOptions = {
     quick: false, rounds: 5, seconds: 10, connections: 32, threads: 1, count: 200_000,
     soak: false, soakTotal: 1_000_000, soakConnections: 64, big: false, bigBytes: 1024 * 1024 * 1024,
-    profile: false, mitm: true, maxForeignPct: 15, help: false
+    profile: false, mitm: true, maxForeignPct: 15, hopwatchNodeArgs: [], help: false
   }
   const set = { rounds: false, seconds: false, count: false, soakTotal: false, big: false }
   for (let i = 0; i < argv.length; i++) {
@@ -75,7 +84,10 @@ export function parseArgs (argv: string[]): BenchOptions {
       case '--no-mitm': o.mitm = false; break
       case '--max-other': o.maxForeignPct = intFlag(flag, next(), 0, 100); break
       case '--help': case '-h': o.help = true; break
-      default: throw new Error(`unknown flag ${flag}`)
+      case '--node-flag': o.hopwatchNodeArgs.push(nodeFlag(next())); break
+      default:
+        if (flag.startsWith('--node-flag=')) { o.hopwatchNodeArgs.push(nodeFlag(flag.slice('--node-flag='.length))); break }
+        throw new Error(`unknown flag ${flag}`)
     }
   }
   if (o.quick) {

@@ -39,7 +39,7 @@ function measuredCommit (): string {
 }
 
 async function startTargets (upstream: Upstream, o: BenchOptions): Promise<{ targets: Target[]; mitm: string }> {
-  const targets: Target[] = [directTarget(upstream), await startBare(upstream), await startHopwatch(upstream)]
+  const targets: Target[] = [directTarget(upstream), await startBare(upstream), await startHopwatch(upstream, { nodeArgs: o.hopwatchNodeArgs })]
   const mitmdump = o.mitm ? findMitmdump() : null
   let mitm = 'skipped: mitmdump not on PATH (apt-get install mitmproxy to include it)'
   if (!o.mitm) mitm = 'skipped: --no-mitm'
@@ -54,7 +54,7 @@ async function startTargets (upstream: Upstream, o: BenchOptions): Promise<{ tar
 
 async function bench (o: BenchOptions): Promise<Record<string, unknown>> {
   const load = { connections: o.connections, threads: o.threads, seconds: o.seconds }
-  log(`hopwatch bench: ${o.rounds} interleaved round(s) of ${o.seconds} s per target, ${o.connections} connections, wrk -t${o.threads}, ${cpus().length} CPUs, node ${process.version}`)
+  log(`hopwatch bench: ${o.rounds} interleaved round(s) of ${o.seconds} s per target, ${o.connections} connections, wrk -t${o.threads}, ${cpus().length} CPUs, node ${process.version}${o.hopwatchNodeArgs.length > 0 ? `, hopwatch with ${o.hopwatchNodeArgs.join(' ')}` : ''}`)
   const startLoad = loadavg().map((v) => v.toFixed(1)).join(' ')
   const commit = measuredCommit()
   log(`hopwatch commit: ${commit}`)
@@ -71,7 +71,7 @@ async function bench (o: BenchOptions): Promise<Record<string, unknown>> {
   for (const t of targets) if (t.child !== null) await stopChild(t.child)
 
   log(`counted run: ${o.count.toLocaleString('en')} requests through a fresh hopwatch at ${o.connections} connections`)
-  const fresh = await startHopwatch(upstream)
+  const fresh = await startHopwatch(upstream, { nodeArgs: o.hopwatchNodeArgs })
   const count = await countedRun(fresh, upstream, { mix: 'bench', total: o.count, segment: 100_000, connections: o.connections, threads: o.threads }, log)
   if (fresh.child !== null) await stopChild(fresh.child)
 
@@ -79,7 +79,7 @@ async function bench (o: BenchOptions): Promise<Record<string, unknown>> {
   if (o.soak) {
     const total = o.soakTotal
     log(`soak: ${total.toLocaleString('en')} requests at ${o.soakConnections} connections, every shape and status, fresh hopwatch`)
-    const target = await startHopwatch(upstream)
+    const target = await startHopwatch(upstream, { nodeArgs: o.hopwatchNodeArgs })
     soak = await countedRun(target, upstream, { mix: 'soak', total, segment: Math.min(100_000, total), connections: o.soakConnections, threads: o.threads }, log)
     if (target.child !== null) await stopChild(target.child)
   }
@@ -88,7 +88,7 @@ async function bench (o: BenchOptions): Promise<Record<string, unknown>> {
   if (o.big) {
     const bytes = o.bigBytes
     log(`big: ${(bytes / 1048576).toFixed(0)} MiB up and down through a fresh hopwatch`)
-    const target = await startHopwatch(upstream)
+    const target = await startHopwatch(upstream, { nodeArgs: o.hopwatchNodeArgs })
     big = await bigTransfers(target, bytes, log)
     if (target.child !== null) await stopChild(target.child)
   }
