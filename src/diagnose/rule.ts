@@ -101,11 +101,17 @@ export interface JwtSeen {
 }
 
 /** Every decoded JWT that arrived, with the header line it came in. */
-export function jwtsOf (exchange: Exchange): JwtSeen[] {
+/** By `arrived` array: exchanges of one shape share it (frozen), and four per-exchange rules ask. */
+const jwtsByArrived = new WeakMap<readonly SeenHeader[], readonly JwtSeen[]>()
+
+export function jwtsOf (exchange: Exchange): readonly JwtSeen[] {
+  const known = jwtsByArrived.get(exchange.arrived)
+  if (known !== undefined) return known
   const out: JwtSeen[] = []
   for (const header of exchange.arrived) {
     for (const fp of header.values) if (fp.jwt !== undefined) out.push({ header, fp, jwt: fp.jwt })
   }
+  if (Object.isFrozen(exchange.arrived)) jwtsByArrived.set(exchange.arrived, Object.freeze(out))
   return out
 }
 
