@@ -1,5 +1,6 @@
 // The runtime rule shape (ESLint/gixy style): a serialisable `meta` apart from `check`.
 import type { Exchange, Fingerprint, SeenHeader } from '../capture/types.js'
+import { perShape } from '../capture/per-shape.js'
 import type { Confidence, LayerId, RuleMeta, Severity } from './meta.js'
 import type { RouteMemory } from './route-memory.js'
 import type { Finding, LayerSighting } from './types.js'
@@ -101,18 +102,19 @@ export interface JwtSeen {
 }
 
 /** Every decoded JWT that arrived, with the header line it came in. */
-/** By `arrived` array: exchanges of one shape share it (frozen), and four per-exchange rules ask. */
+/** Four per-exchange rules ask; exchanges of one shape get the same list. */
 const jwtsByArrived = new WeakMap<readonly SeenHeader[], readonly JwtSeen[]>()
 
-export function jwtsOf (exchange: Exchange): readonly JwtSeen[] {
-  const known = jwtsByArrived.get(exchange.arrived)
-  if (known !== undefined) return known
+function listJwts (arrived: readonly SeenHeader[]): readonly JwtSeen[] {
   const out: JwtSeen[] = []
-  for (const header of exchange.arrived) {
+  for (const header of arrived) {
     for (const fp of header.values) if (fp.jwt !== undefined) out.push({ header, fp, jwt: fp.jwt })
   }
-  if (Object.isFrozen(exchange.arrived)) jwtsByArrived.set(exchange.arrived, Object.freeze(out))
-  return out
+  return Object.freeze(out)
+}
+
+export function jwtsOf (exchange: Exchange): readonly JwtSeen[] {
+  return perShape(jwtsByArrived, exchange.arrived, null, listJwts)
 }
 
 /** `Authorization: JWT alg=RS256 kid=k1 iss=https://id.example` (claims that are not secret). */

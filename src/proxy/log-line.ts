@@ -4,6 +4,7 @@
 import pino, { type Logger } from 'pino'
 import type { Exchange, SeenHeader } from '../capture/types.js'
 import type { Finding } from '../diagnose/types.js'
+import { perShape } from '../capture/per-shape.js'
 
 const INFO = 30
 
@@ -15,25 +16,16 @@ function brief (headers: readonly SeenHeader[]): string[] {
   })
 }
 
-interface ShapeJson { method: string; route: string; request: string; arrived: string }
+interface ShapeJson { request: string; arrived: string }
 
-/**
- * The JSON of the fields an exchange shares with its shape (method, route, arrived), by its
- * `arrived` array: exchanges of one shape share that array (frozen, see shape-memo.ts).
- */
+/** The JSON of the fields an exchange shares with its shape: method, route, arrived. */
 const shapeJson = new WeakMap<readonly SeenHeader[], ShapeJson>()
 
-function sharedJson (ex: Exchange): ShapeJson {
-  const known = shapeJson.get(ex.arrived)
-  if (known !== undefined && known.method === ex.method && known.route === ex.route) return known
-  const json = {
-    method: ex.method,
-    route: ex.route,
+function sharedJson (_arrived: readonly SeenHeader[], ex: Exchange): ShapeJson {
+  return {
     request: `"method":${JSON.stringify(ex.method)},"route":${JSON.stringify(ex.route)}`,
     arrived: JSON.stringify(brief(ex.arrived))
   }
-  if (Object.isFrozen(ex.arrived)) shapeJson.set(ex.arrived, json)
-  return json
 }
 
 function label (f: Finding): string {
@@ -43,7 +35,7 @@ function label (f: Finding): string {
 /** The exchange line's own fields, as JSON members (`"id":…,"method":…`). */
 export function exchangeLogFields (ex: Exchange, findings: readonly Finding[]): string {
   const ms = Math.round(ex.durationMs * 100) / 100
-  const shared = sharedJson(ex)
+  const shared = perShape(shapeJson, ex.arrived, ex, sharedJson)
   let s = `"id":${JSON.stringify(ex.id)},${shared.request}` +
     `,"status":${ex.clientStatus},"ms":${Number.isFinite(ms) ? ms : null},"arrived":${shared.arrived}`
   if (ex.droppedHere.length > 0) s += `,"droppedHere":${JSON.stringify(ex.droppedHere)}`

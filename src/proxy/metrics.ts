@@ -4,7 +4,8 @@
 // the known sets. Label children are cached so observe() does no label hashing after warm-up.
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import { BUILTIN_CREDENTIAL_HEADERS } from '../capture/credential-names.js'
-import type { Exchange } from '../capture/types.js'
+import type { Exchange, SeenHeader } from '../capture/types.js'
+import { perShape } from '../capture/per-shape.js'
 import { RULES } from '../diagnose/rules/index.js'
 import { PAIR_RULE } from '../probe/pairing.js'
 import type { Finding } from '../diagnose/types.js'
@@ -73,22 +74,22 @@ export function createMetrics (options: MetricsOptions = {}): Metrics {
   // up to date when Prometheus scrapes (render), so no label hashing happens per exchange.
   interface Tally { counter: Counter<string>; labels: Record<string, string>; value: number; reported: number }
   const tallies = new Map<string, Tally>()
-  function bump (key: string, counter: Counter<string>, labels: () => Record<string, string>): Tally {
+  function tallyOf (key: string, counter: Counter<string>, labels: () => Record<string, string>): Tally {
     let tally = tallies.get(key)
-    if (tally !== undefined) { tally.value++; return tally }
-    tally = { counter, labels: labels(), value: 1, reported: 0 }
-    tallies.set(key, tally)
+    if (tally === undefined) {
+      tally = { counter, labels: labels(), value: 0, reported: 0 }
+      tallies.set(key, tally)
+    }
     return tally
   }
   // Exchanges of one shape share their header arrays and shape-only findings (see
-  // shape-memo.ts): remember which tallies each one bumps, so the next one only adds.
-  const byArray = new WeakMap<readonly unknown[], Tally[]>()
+  // shape-memo.ts): the tallies each one bumps are found once.
+  const byHeaders = new WeakMap<readonly SeenHeader[], readonly Tally[]>()
+  const byNames = new WeakMap<readonly string[], readonly Tally[]>()
   const byFinding = new WeakMap<Finding, Tally>()
-  function bumpAll<T> (items: readonly T[], bumpOne: (item: T) => Tally): void {
-    const known = byArray.get(items)
-    if (known !== undefined) { for (const tally of known) tally.value++; return }
-    const list = items.map(bumpOne)
-    if (Object.isFrozen(items)) byArray.set(items, list)
+  const listTallies = <T>(items: readonly T[], tallyFor: (item: T) => Tally): readonly Tally[] => items.map(tallyFor)
+  function bumpAll<T> (cache: WeakMap<readonly T[], readonly Tally[]>, items: readonly T[], tallyFor: (item: T) => Tally): void {
+    for (const tally of perShape(cache, items, tallyFor, listTallies)) tally.value++
   }
   // Small batches: flushing thousands of observations at once stalled traffic for a millisecond or two.
   const durations = new Float64Array(256)
@@ -103,32 +104,33 @@ export function createMetrics (options: MetricsOptions = {}): Metrics {
   }
   const headerLabel = (key: string): string => headers.has(key) ? key : 'other'
 
+  function findingTally (f: Finding): Tally {
+    const rule = rules.has(f.rule) ? f.rule : 'other'
+    const severity = SEVERITIES.has(f.severity) ? f.severity : 'other'
+    const layer = f.layer !== null && LAYERS.has(f.layer) ? f.layer : 'none'
+    return tallyOf(`f\u0000${rule}\u0000${severity}\u0000${layer}`, findingsTotal, () => ({ rule, severity, layer }))
+  }
+
   function countFindings (findings: readonly Finding[]): void {
-    for (const f of findings) {
-      const known = byFinding.get(f)
-      if (known !== undefined) { known.value++; continue }
-      const rule = rules.has(f.rule) ? f.rule : 'other'
-      const severity = SEVERITIES.has(f.severity) ? f.severity : 'other'
-      const layer = f.layer !== null && LAYERS.has(f.layer) ? f.layer : 'none'
-      const tally = bump(`f\u0000${rule}\u0000${severity}\u0000${layer}`, findingsTotal, () => ({ rule, severity, layer }))
-      if (Object.isFrozen(f)) byFinding.set(f, tally)
-    }
+    for (const f of findings) perShape(byFinding, f, null, findingTally).value++
   }
 
   const stageOf = (stage: string) => (key: string): Tally => {
     const h = headerLabel(key)
-    return bump(`h\u0000${h}\u0000${stage}`, credentialHeaders, () => ({ header: h, stage }))
+    return tallyOf(`h\u0000${h}\u0000${stage}`, credentialHeaders, () => ({ header: h, stage }))
   }
-  const arrivedTally = stageOf('arrived')
-  const forwardedTally = stageOf('forwarded')
+  const arrivedStage = stageOf('arrived')
+  const forwardedStage = stageOf('forwarded')
+  const arrivedTally = (seen: SeenHeader): Tally => arrivedStage(seen.key)
+  const forwardedTally = (seen: SeenHeader): Tally => forwardedStage(seen.key)
   const droppedTally = stageOf('dropped')
 
   function observe (exchange: Exchange, findings: readonly Finding[]): void {
     const status = statusLabel(exchange.clientStatus)
-    bump(`s\u0000${status}`, exchanges, () => ({ status }))
-    bumpAll(exchange.arrived, (seen) => arrivedTally(seen.key))
-    if (exchange.forwarded !== null) bumpAll(exchange.forwarded, (seen) => forwardedTally(seen.key))
-    if (exchange.droppedHere.length > 0) bumpAll(exchange.droppedHere, droppedTally)
+    tallyOf(`s\u0000${status}`, exchanges, () => ({ status })).value++
+    bumpAll(byHeaders, exchange.arrived, arrivedTally)
+    if (exchange.forwarded !== null) bumpAll(byHeaders, exchange.forwarded, forwardedTally)
+    if (exchange.droppedHere.length > 0) bumpAll(byNames, exchange.droppedHere, droppedTally)
     countFindings(findings)
     if (Number.isFinite(exchange.durationMs) && exchange.durationMs >= 0) {
       durations[pendingDurations++] = exchange.durationMs / 1000

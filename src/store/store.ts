@@ -1,6 +1,7 @@
 // The bounded in-memory store: the last N exchanges in a ring, plus running aggregates.
 // Memory stays flat however long it runs; the oldest exchange is forgotten first and counted.
-import type { Exchange } from '../capture/types.js'
+import type { Exchange, SeenHeader } from '../capture/types.js'
+import { perShape } from '../capture/per-shape.js'
 
 export interface HeaderCounts { arrived: number; forwarded: number; droppedHere: number; onUnauthorized: number }
 export interface RouteCounts { method: string; route: string; exchanges: number; unauthorized: number; withCredentials: number }
@@ -11,8 +12,6 @@ export const MAX_ROUTES = 500
 const MAX_HEADERS = 200
 
 interface Cells {
-  method: string
-  routeName: string
   arrived: HeaderCounts[]
   forwarded: HeaderCounts[]
   dropped: HeaderCounts[]
@@ -32,7 +31,7 @@ export class ExchangeStore {
   readonly headers = new Map<string, HeaderCounts>()
   readonly statuses = new Map<number, number>()
   readonly routes = new Map<string, RouteCounts>()
-  private readonly cells = new WeakMap<object, Cells>()
+  private readonly cells = new WeakMap<readonly SeenHeader[], Cells>()
 
   constructor (readonly capacity: number) {
     this.ring = new Array<Exchange | undefined>(capacity)
@@ -66,13 +65,14 @@ export class ExchangeStore {
   }
 
   /**
-   * The counters an exchange adds to. Exchanges of one shape share their (frozen) `arrived`
-   * array, method and route (see src/proxy/shape-memo.ts): their counters are looked up once.
-   * Counters are never removed, so remembered ones stay current.
+   * The counters an exchange adds to, found once per shape (its frozen `arrived` array stands
+   * for method, route and stages). Counters are never removed, so remembered ones stay current.
    */
   private cellsOf (ex: Exchange): Cells {
-    const known = this.cells.get(ex.arrived)
-    if (known !== undefined && known.method === ex.method && known.routeName === ex.route) return known
+    return perShape(this.cells, ex.arrived, ex, this.findCells)
+  }
+
+  private readonly findCells = (_arrived: readonly SeenHeader[], ex: Exchange): Cells => {
     let routeKey = `${ex.method} ${ex.route}`
     if (!this.routes.has(routeKey) && this.routes.size >= MAX_ROUTES) routeKey = `${ex.method} (other)`
     let route = this.routes.get(routeKey)
@@ -80,16 +80,12 @@ export class ExchangeStore {
       route = { method: ex.method, route: routeKey.slice(ex.method.length + 1), exchanges: 0, unauthorized: 0, withCredentials: 0 }
       this.routes.set(routeKey, route)
     }
-    const cells: Cells = {
-      method: ex.method,
-      routeName: ex.route,
+    return {
       arrived: ex.arrived.map((h) => this.headerCounts(h.key)),
       forwarded: (ex.forwarded ?? []).map((h) => this.headerCounts(h.key)),
       dropped: ex.droppedHere.map((key) => this.headerCounts(key)),
       route
     }
-    if (Object.isFrozen(ex.arrived)) this.cells.set(ex.arrived, cells)
-    return cells
   }
 
   private headerCounts (key: string): HeaderCounts {
