@@ -27,12 +27,17 @@ export interface ExchangeInput {
   pairId?: string | null
 }
 
-export const MAX_PATH = 2048
+const MAX_PATH = 2048
 const MAX_QUERY_KEYS = 50
+
+/** The path of a request target (`q`: index of its `?`, or -1), at most MAX_PATH characters. */
+export function pathOf (url: string, q: number): string {
+  return url.slice(0, Math.min(q < 0 ? url.length : q, MAX_PATH))
+}
 
 function splitUrl (url: string): { path: string; queryKeys: string[] } {
   const q = url.indexOf('?')
-  const path = (q < 0 ? url : url.slice(0, q)).slice(0, MAX_PATH)
+  const path = pathOf(url, q)
   if (q < 0) return { path, queryKeys: [] }
   const keys: string[] = []
   for (const part of url.slice(q + 1).split('&')) {

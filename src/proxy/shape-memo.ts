@@ -12,7 +12,7 @@
 // challenge or Location. Exchanges that are rare or carry per-response secrets (websockets,
 // upstream failures, Set-Cookie) are built in full every time.
 import { hash, randomBytes } from 'node:crypto'
-import { MAX_PATH, type ExchangeInput } from '../capture/exchange.js'
+import { pathOf, type ExchangeInput } from '../capture/exchange.js'
 import { contextOf, isContextHeader, MAX_CONTEXT_VALUE, MAX_CONTEXT_VALUES } from '../capture/request.js'
 import type { Exchange, ResponseSummary } from '../capture/types.js'
 import type { Derivation } from '../diagnose/types.js'
@@ -209,10 +209,6 @@ function sameContext (context: Readonly<Record<string, readonly string[]>>, slot
 /** `12:value`: values of any content concatenate without ambiguity. */
 function lengthPrefixed (value: string): string {
   return `${value.length}:${value}`
-}
-
-function pathOf (url: string, q: number): string {
-  return q < 0 ? (url.length > MAX_PATH ? url.slice(0, MAX_PATH) : url) : url.slice(0, Math.min(q, MAX_PATH))
 }
 
 function dateOf (value: string | string[] | number | undefined): string | null {
