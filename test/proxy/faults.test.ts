@@ -18,6 +18,8 @@ async function faultyUpstream (): Promise<{ url: string; server: TcpServer }> {
     socket.once('data', (data) => {
       const path = data.toString('latin1').split(' ')[1] ?? '/'
       if (path === '/garbage') socket.end('HTTP/1.1 abc nonsense\r\n\x00\x01\r\n\r\n')
+      // A header value Node would refuse to send on (DEL): the answer must still be a clean one.
+      else if (path === '/bad-value') socket.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Bad: a\x7fb\r\n\r\nok')
       else if (path === '/reset') socket.resetAndDestroy()
       else if (path === '/reset-mid') { socket.write('HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nhalf'); setTimeout(() => socket.resetAndDestroy(), 20) }
       else if (path === '/download') {
@@ -54,12 +56,15 @@ t.test('upstream and client faults: right answers, every exchange recorded, no l
     const garbage = await request(`${proc.trafficUrl}/garbage`, { reset: true })
     await garbage.body.dump()
     t.equal(garbage.statusCode, 502, 'malformed upstream answer: 502')
+    const badValue = await request(`${proc.trafficUrl}/bad-value`, { reset: true })
+    await badValue.body.dump()
+    t.equal(badValue.statusCode, 502, 'upstream header value with a control character: 502, not a crash')
     const reset = await request(`${proc.trafficUrl}/reset`, { reset: true })
     await reset.body.dump()
     t.equal(reset.statusCode, 502, 'upstream reset before answering: 502')
     const mid = await request(`${proc.trafficUrl}/reset-mid`, { reset: true })
     await t.rejects(mid.body.arrayBuffer(), 'reset mid-response: the client sees the cut')
-    sent += 3
+    sent += 4
 
     // Client aborts mid-download after a few chunks.
     const controller = new AbortController()
