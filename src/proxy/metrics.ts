@@ -94,13 +94,17 @@ export function createMetrics (options: MetricsOptions = {}): Metrics {
   // Small batches: flushing thousands of observations at once stalled traffic for a millisecond or two.
   const durations = new Float64Array(256)
   let pendingDurations = 0
+  function flushDurations (): void {
+    for (let i = 0; i < pendingDurations; i++) duration.observe(durations[i] as number)
+    pendingDurations = 0
+  }
+  /** Bring prom-client up to date: only when it is read, as each inc() hashes its labels. */
   function flush (): void {
     for (const tally of tallies.values()) {
       if (tally.value > tally.reported) tally.counter.inc(tally.labels, tally.value - tally.reported)
       tally.reported = tally.value
     }
-    for (let i = 0; i < pendingDurations; i++) duration.observe(durations[i] as number)
-    pendingDurations = 0
+    flushDurations()
   }
   const headerLabel = (key: string): string => headers.has(key) ? key : 'other'
 
@@ -134,7 +138,7 @@ export function createMetrics (options: MetricsOptions = {}): Metrics {
     countFindings(findings)
     if (Number.isFinite(exchange.durationMs) && exchange.durationMs >= 0) {
       durations[pendingDurations++] = exchange.durationMs / 1000
-      if (pendingDurations === durations.length) flush()
+      if (pendingDurations === durations.length) flushDurations()
     }
   }
 
