@@ -13,12 +13,25 @@ interface Group {
   value: FindingGroup
   firstMs: number
   lastMs: number
+  /** When it was last added to (a running count): the lowest is the least recently seen. */
+  touched: number
+}
+
+/** The group key of a finding on a route; remembered for findings shared by a shape (frozen). */
+const keys = new WeakMap<Finding, { route: string; key: string }>()
+function groupKey (finding: Finding, route: string): string {
+  const known = keys.get(finding)
+  if (known !== undefined && known.route === route) return known.key
+  const key = `${finding.rule}\u0000${finding.header ?? ''}\u0000${finding.layer ?? ''}\u0000${route}`
+  if (Object.isFrozen(finding)) keys.set(finding, { route, key })
+  return key
 }
 
 export class FindingStore {
   private readonly groups = new Map<string, Group>()
   private readonly max: number
   evicted = 0
+  private touches = 0
 
   constructor (maxGroups: number = DEFAULT_MAX_GROUPS) {
     this.max = Math.max(1, maxGroups)
@@ -27,12 +40,13 @@ export class FindingStore {
   get maxGroups (): number { return this.max }
 
   add (finding: Finding, route: string, exchangeId: string, atMs: number): void {
-    const key = `${finding.rule}\u0000${finding.header ?? ''}\u0000${finding.layer ?? ''}\u0000${route}`
+    const key = groupKey(finding, route)
     const group = this.groups.get(key)
     if (group === undefined) {
       this.groups.set(key, {
         firstMs: atMs,
         lastMs: atMs,
+        touched: ++this.touches,
         value: {
           rule: finding.rule,
           severity: finding.severity,
@@ -51,9 +65,7 @@ export class FindingStore {
       if (this.groups.size > this.max) this.evictOldest()
       return
     }
-    // Move to the end: Map order is then least recently seen first.
-    this.groups.delete(key)
-    this.groups.set(key, group)
+    group.touched = ++this.touches
     const value = group.value
     value.count++
     group.lastMs = Math.max(group.lastMs, atMs)
@@ -67,10 +79,15 @@ export class FindingStore {
     }
   }
 
+  /** A scan of at most maxGroups + 1 groups, only when a new group overflows the cap. */
   private evictOldest (): void {
-    const oldest = this.groups.keys().next()
-    if (oldest.done === true) return
-    this.groups.delete(oldest.value)
+    let oldest: string | null = null
+    let lowest = Infinity
+    for (const [key, group] of this.groups) {
+      if (group.touched < lowest) { lowest = group.touched; oldest = key }
+    }
+    if (oldest === null) return
+    this.groups.delete(oldest)
     this.evicted++
   }
 

@@ -58,6 +58,9 @@ export function profileOf (sample: CallSample): CredentialProfile {
 
 export class RouteMemory {
   private readonly routes = new Map<string, RouteRecord>()
+  /** When each route was last updated (a running count): the lowest is forgotten first. */
+  private readonly touched = new Map<string, number>()
+  private touches = 0
   private readonly max: number
   evicted = 0
 
@@ -75,15 +78,24 @@ export class RouteMemory {
     let record = this.routes.get(route)
     if (record === undefined) {
       record = { working: null, failing: null }
-    } else {
-      this.routes.delete(route)
+      this.routes.set(route, record)
     }
     record[kind] = sample
-    this.routes.set(route, record)
-    if (this.routes.size > this.max) {
-      const oldest = this.routes.keys().next()
-      if (oldest.done !== true) { this.routes.delete(oldest.value); this.evicted++ }
-    }
+    this.touched.set(route, ++this.touches)
+    if (this.routes.size > this.max) this.forgetOldest()
     return record
+  }
+
+  /** A scan of at most max + 1 routes, only when a new route overflows the cap. */
+  private forgetOldest (): void {
+    let oldest: string | null = null
+    let lowest = Infinity
+    for (const [route, at] of this.touched) {
+      if (at < lowest) { lowest = at; oldest = route }
+    }
+    if (oldest === null) return
+    this.routes.delete(oldest)
+    this.touched.delete(oldest)
+    this.evicted++
   }
 }

@@ -75,6 +75,33 @@ t.test('finding groups are bounded; the least recently seen is forgotten first',
   t.equal(r49?.count, 2, 'repeats are counted in one group')
 })
 
+t.test('a group seen again is kept; groups not seen for longest go first', async (t) => {
+  const diagnoser = createDiagnoser({ expectIssuers: [], expectAudiences: [], now: () => NOW, maxGroups: 10 })
+  for (let i = 0; i < 40; i++) {
+    diagnoser.observe(unauthorized({ route: `/r${i}` }))
+    diagnoser.observe(unauthorized({ route: '/kept' }))
+  }
+  const { findings } = diagnoser.snapshot()
+  const routes = new Set(findings.map((g) => g.route))
+  const kept = findings.find((g) => g.route === '/kept' && g.rule === 'credential-missing-on-401')
+  t.equal(kept?.count, 40, 'the route seen on every round was never forgotten: all 40 counted in one group')
+  t.ok(routes.has('/r39'), 'the newest route is kept')
+  t.notOk(routes.has('/r1'), 'an old route not seen again is forgotten')
+})
+
+t.test('working-vs-failing remembers the routes used most recently', async (t) => {
+  const { RouteMemory } = await import('../../src/diagnose/route-memory.js')
+  const memory = new RouteMemory(3)
+  const sample = { exchangeId: 'x', arrived: [] }
+  memory.remember('/a', 'working', sample)
+  for (const route of ['/b', '/a', '/c', '/a', '/d']) memory.remember(route, 'failing', sample)
+  t.ok(memory.get('/a') !== undefined, 'a route updated again is kept')
+  t.equal(memory.get('/b'), undefined, 'the least recently updated route is forgotten')
+  t.equal(memory.size, 3)
+  t.equal(memory.evicted, 1)
+  t.same(memory.get('/a'), { working: sample, failing: sample }, 'both calls of a route are kept')
+})
+
 t.test('groups: rule + header + layer + route, worst first, bounded examples', async (t) => {
   const diagnoser = createDiagnoser({ expectIssuers: [], expectAudiences: [], now: () => NOW })
   for (let i = 0; i < 12; i++) diagnoser.observe(unauthorized({ httpVersion: '1.0', headers: { Connection: 'close' } }))
