@@ -101,8 +101,11 @@ export interface JwtSeen {
   jwt: NonNullable<Fingerprint['jwt']>
 }
 
-/** Every decoded JWT that arrived, with the header line it came in. */
-/** Four per-exchange rules ask; exchanges of one shape get the same list. */
+/**
+ * Every decoded JWT that arrived, with the header line it came in. Four per-exchange rules ask;
+ * exchanges of one shape get the same list (and the same JwtSeen objects, whose descriptions
+ * and findings can then be reused).
+ */
 const jwtsByArrived = new WeakMap<readonly SeenHeader[], readonly JwtSeen[]>()
 
 function listJwts (arrived: readonly SeenHeader[]): readonly JwtSeen[] {
@@ -117,8 +120,19 @@ export function jwtsOf (exchange: Exchange): readonly JwtSeen[] {
   return perShape(jwtsByArrived, exchange.arrived, null, listJwts)
 }
 
+const described = new WeakMap<JwtSeen, string>()
+
 /** `Authorization: JWT alg=RS256 kid=k1 iss=https://id.example` (claims that are not secret). */
 export function describeJwt (seen: JwtSeen): string {
+  let text = described.get(seen)
+  if (text === undefined) {
+    text = describe(seen)
+    described.set(seen, text)
+  }
+  return text
+}
+
+function describe (seen: JwtSeen): string {
   const j = seen.jwt
   const parts = [`${seen.header.name}: JWT`]
   if (j.alg !== null) parts.push(`alg=${j.alg}`)

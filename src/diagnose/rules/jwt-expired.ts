@@ -1,7 +1,7 @@
 // A JWT whose `exp` is at or before this host's clock (RFC 7519 section 4.1.4).
 import type { Exchange } from '../../capture/types.js'
 import type { RuleMeta } from '../meta.js'
-import { NO_FINDINGS, describeJwt, duration, finding, isoSeconds, jwtsOf, type RuleContext, type RuntimeRule } from '../rule.js'
+import { NO_FINDINGS, describeJwt, duration, finding, isoSeconds, jwtsOf, type JwtSeen, type RuleContext, type RuntimeRule } from '../rule.js'
 import type { Finding } from '../types.js'
 
 export const meta: RuleMeta = {
@@ -19,19 +19,32 @@ export const meta: RuleMeta = {
   docs: 'docs/rules/jwt-expired.md'
 }
 
+/** The last finding for each JWT (of a shape): reused while its evidence reads the same. */
+const last = new WeakMap<JwtSeen, { ago: string; status: number; finding: Finding }>()
+
 function check (exchange: Exchange, ctx: RuleContext): readonly Finding[] {
   let out: Finding[] | null = null
   for (const seen of jwtsOf(exchange)) {
     const exp = seen.jwt.exp
     if (exp === null || exp * 1000 > ctx.now) continue
+    const ago = duration(ctx.now - exp * 1000)
+    const status = exchange.response.status
+    let made = last.get(seen)
+    if (made === undefined || made.ago !== ago || made.status !== status) {
+      made = {
+        ago,
+        status,
+        finding: Object.freeze(finding(meta, {
+          header: seen.header.key,
+          layer: 'client',
+          confidence: 'certain',
+          evidence: [describeJwt(seen), `exp ${isoSeconds(exp)} is ${ago} before this host's clock`, `upstream answered ${status}`]
+        }))
+      }
+      last.set(seen, made)
+    }
     out ??= []
-    out.push(finding(meta, {
-      header: seen.header.key,
-      layer: 'client',
-      confidence: 'certain',
-      evidence: [describeJwt(seen), `exp ${isoSeconds(exp)} is ${duration(ctx.now - exp * 1000)} before this host's clock`,
-        `upstream answered ${exchange.response.status}`]
-    }))
+    out.push(made.finding)
   }
   return out ?? NO_FINDINGS
 }
