@@ -98,3 +98,35 @@ export function buildExchange (input: ExchangeInput, credentialNames: ReadonlySe
     ...(input.pairId === undefined ? {} : { pairId: input.pairId })
   }
 }
+
+/**
+ * An exchange of `base`'s shape (src/proxy/shape-memo.ts): it shares every part of `base` but
+ * these, which differ from one exchange to the next. The store keeps only these, too.
+ */
+export function ofShape (base: Exchange, id: string, startedAt: number, durationMs: number, path: string,
+  context: Exchange['context'], response: Exchange['response'], clientStatus: number, aborted: boolean,
+  pairId: string | null | undefined): Exchange {
+  const exchange: Exchange = {
+    id,
+    startedAt,
+    durationMs,
+    method: base.method,
+    path,
+    queryKeys: base.queryKeys,
+    route: base.route,
+    httpVersion: base.httpVersion,
+    websocket: false,
+    headerNames: base.headerNames,
+    context,
+    arrived: base.arrived,
+    forwarded: base.forwarded,
+    droppedHere: base.droppedHere,
+    dropReasons: base.dropReasons,
+    response,
+    clientStatus,
+    error: null,
+    aborted
+  }
+  if (pairId !== undefined) exchange.pairId = pairId
+  return exchange
+}

@@ -119,12 +119,13 @@ export class Auditor {
     let exchange: Exchange
     if (shape !== undefined) {
       exchange = this.shapes.instantiate(shape, input)
+      store.add(exchange, shape.exchange)
     } else {
       exchange = buildExchange(input, this.credentialNames, this.options.hash)
       const derived = diagnoser?.derive(exchange)
       shape = key === null ? { exchange, derived, response: exchange.response } : this.shapes.remember(key, exchange, derived)
+      store.add(exchange)
     }
-    store.add(exchange)
     const findings = diagnoser === undefined || shape.derived === undefined ? [] : diagnoser.apply(exchange, shape.derived)
     for (const observer of this.options.observers ?? []) {
       try { observer.observe(exchange, findings) } catch (err) { this.failed(err) }

@@ -12,7 +12,7 @@
 // challenge or Location. Exchanges that are rare or carry per-response secrets (websockets,
 // upstream failures, Set-Cookie) are built in full every time.
 import { hash, randomBytes } from 'node:crypto'
-import { pathOf, type ExchangeInput } from '../capture/exchange.js'
+import { ofShape, pathOf, type ExchangeInput } from '../capture/exchange.js'
 import { contextOf, isContextHeader, MAX_CONTEXT_VALUE, MAX_CONTEXT_VALUES } from '../capture/request.js'
 import type { Exchange, ResponseSummary } from '../capture/types.js'
 import type { Derivation } from '../diagnose/types.js'
@@ -141,29 +141,8 @@ export class ShapeMemo {
       response = Object.freeze({ ...response, date })
       shape.response = response
     }
-    const exchange: Exchange = {
-      id: input.id,
-      startedAt: input.startedAt,
-      durationMs: input.durationMs,
-      method: base.method,
-      path: pathOf(input.url, q),
-      queryKeys: base.queryKeys,
-      route: base.route,
-      httpVersion: base.httpVersion,
-      websocket: false,
-      headerNames: base.headerNames,
-      context: sameContext(base.context, shape.slots ??= contextSlots(input.rawHeaders), input.rawHeaders) ? base.context : contextOf(input.rawHeaders),
-      arrived: base.arrived,
-      forwarded: base.forwarded,
-      droppedHere: base.droppedHere,
-      dropReasons: base.dropReasons,
-      response,
-      clientStatus: input.clientStatus,
-      error: null,
-      aborted: input.aborted
-    }
-    if (input.pairId !== undefined) exchange.pairId = input.pairId
-    return exchange
+    const context = sameContext(base.context, shape.slots ??= contextSlots(input.rawHeaders), input.rawHeaders) ? base.context : contextOf(input.rawHeaders)
+    return ofShape(base, input.id, input.startedAt, input.durationMs, pathOf(input.url, q), context, response, input.clientStatus, input.aborted, input.pairId)
   }
 
   private route (path: string): string {

@@ -1,6 +1,7 @@
 // The bounded in-memory store: the last N exchanges in a ring, plus running aggregates.
 // Memory stays flat however long it runs; the oldest exchange is forgotten first and counted.
 import type { Exchange, SeenHeader } from '../capture/types.js'
+import { ofShape } from '../capture/exchange.js'
 import { perShape } from '../capture/per-shape.js'
 
 export interface HeaderCounts { arrived: number; forwarded: number; droppedHere: number; onUnauthorized: number }
@@ -20,9 +21,43 @@ interface Cells {
 
 export interface ExchangeQuery { limit?: number; status?: number; header?: string }
 
+/**
+ * One kept exchange. An exchange built in full is kept whole; one of a remembered shape (see
+ * src/proxy/shape-memo.ts) as its shape's first exchange plus the parts it differs in. Slots are
+ * made once and overwritten, so a kept exchange leaves the young generation nothing to copy or
+ * promote but its id (and its path when the shape's differs): keeping the last 1,000 exchanges
+ * had cost a major collection every second and most of hopwatch's p99 latency.
+ */
+interface Slot {
+  used: boolean
+  full: Exchange | null
+  base: Exchange | null
+  id: string
+  startedAt: number
+  durationMs: number
+  path: string | null
+  context: Exchange['context'] | null
+  response: Exchange['response'] | null
+  clientStatus: number
+  aborted: boolean
+  pairId: string | null | undefined
+}
+
+function emptySlot (): Slot {
+  return { used: false, full: null, base: null, id: '', startedAt: 0.5, durationMs: 0.5, path: null, context: null, response: null, clientStatus: 0, aborted: false, pairId: undefined }
+}
+
+function exchangeOf (slot: Slot): Exchange | undefined {
+  if (!slot.used) return undefined
+  if (slot.full !== null) return slot.full
+  const base = slot.base as Exchange
+  return ofShape(base, slot.id, slot.startedAt, slot.durationMs, slot.path ?? base.path, slot.context ?? base.context,
+    slot.response ?? base.response, slot.clientStatus, slot.aborted, slot.pairId)
+}
+
 export class ExchangeStore {
   readonly since = new Date()
-  private readonly ring: Array<Exchange | undefined>
+  private readonly ring: Slot[]
   private next = 0
   private size = 0
   total = 0
@@ -34,14 +69,35 @@ export class ExchangeStore {
   private readonly cells = new WeakMap<readonly SeenHeader[], Cells>()
 
   constructor (readonly capacity: number) {
-    this.ring = new Array<Exchange | undefined>(capacity)
+    this.ring = Array.from({ length: capacity }, emptySlot)
   }
 
-  add (ex: Exchange): void {
-    const old = this.ring[this.next]
-    if (old !== undefined) this.evicted++
+  /** Keep `ex`; `base` when `ex` was made by ofShape(base, ...) and differs from it only there. */
+  add (ex: Exchange, base?: Exchange): void {
+    const slot = this.ring[this.next] as Slot
+    if (slot.used) this.evicted++
     else this.size++
-    this.ring[this.next] = ex
+    slot.used = true
+    slot.id = ex.id
+    slot.clientStatus = ex.clientStatus
+    if (base === undefined) {
+      slot.full = ex
+      slot.base = null
+      slot.path = null
+      slot.context = null
+      slot.response = null
+      slot.pairId = undefined
+    } else {
+      slot.full = null
+      slot.base = base
+      slot.startedAt = ex.startedAt
+      slot.durationMs = ex.durationMs
+      slot.path = ex.path === base.path ? null : ex.path
+      slot.context = ex.context === base.context ? null : ex.context
+      slot.response = ex.response
+      slot.aborted = ex.aborted
+      slot.pairId = ex.pairId
+    }
     this.next = (this.next + 1) % this.capacity
     this.count(ex)
   }
@@ -100,7 +156,7 @@ export class ExchangeStore {
 
   /** A scan of the ring (admin requests are rare; no index is kept up to date per exchange). */
   get (id: string): Exchange | undefined {
-    for (const ex of this.ring) if (ex !== undefined && ex.id === id) return ex
+    for (const slot of this.ring) if (slot.used && slot.id === id) return exchangeOf(slot)
     return undefined
   }
 
@@ -110,11 +166,12 @@ export class ExchangeStore {
     const header = query.header?.toLowerCase()
     const out: Exchange[] = []
     for (let i = 1; i <= this.size && out.length < limit; i++) {
-      const ex = this.ring[(this.next - i + this.capacity) % this.capacity]
-      if (ex === undefined) continue
-      if (query.status !== undefined && ex.clientStatus !== query.status) continue
-      if (header !== undefined && !ex.arrived.some((h) => h.key === header)) continue
-      out.push(ex)
+      const slot = this.ring[(this.next - i + this.capacity) % this.capacity] as Slot
+      if (!slot.used) continue
+      if (query.status !== undefined && slot.clientStatus !== query.status) continue
+      if (header !== undefined && !(slot.full ?? slot.base as Exchange).arrived.some((h) => h.key === header)) continue
+      const ex = exchangeOf(slot)
+      if (ex !== undefined) out.push(ex)
     }
     return out
   }

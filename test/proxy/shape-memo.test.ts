@@ -105,11 +105,13 @@ t.test('memoised exchanges and findings equal full builds over a mixed sequence'
   const clock = (): number => now
   const sink = new Writable({ write (_c, _e, cb) { cb() } })
   const seen: Finding[][] = []
+  const store = new ExchangeStore(100)
+  const kept: string[] = []
   const diagnoser = createDiagnoser({ expectIssuers: ['https://idp.test'], expectAudiences: [], now: clock })
   const auditor = new Auditor({
     credentialNames: names,
     hash,
-    store: new ExchangeStore(100),
+    store,
     logger: createLogger('info', sink),
     diagnoser,
     observers: [{ observe: (_ex, findings) => { seen.push(findings) } }]
@@ -131,6 +133,15 @@ t.test('memoised exchanges and findings equal full builds over a mixed sequence'
     }
     if (returned.has(got.arrived)) shared++
     returned.add(got.arrived)
+    kept.unshift(JSON.stringify(want))
+    kept.length = Math.min(kept.length, 100)
+    // The store keeps an exchange of a known shape as the shape plus what differs: what it
+    // gives back must be the exchange, whatever its slot held before.
+    if (i % 97 === 0 || i > 2900) {
+      const listed = store.list({ limit: 100 }).map((e) => JSON.stringify(e))
+      if (listed.join('\n') !== kept.join('\n')) t.same(listed, kept, `store after exchange ${i}`)
+      if (JSON.stringify(store.get(got.id)) !== kept[0]) t.fail(`store.get after exchange ${i}`)
+    }
   }
   t.equal(mismatches, 0, 'every memoised exchange and its findings equal the full build')
   t.ok(shared > 1000, `exchanges of a known shape share its parts (${shared} of 3000)`)
