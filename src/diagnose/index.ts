@@ -94,7 +94,9 @@ export function createDiagnoser (options: DiagnoserOptions): Diagnoser {
     const out: Finding[] = []
     try {
       exchanges++
-      for (const sighting of derived.sightings) layers.add(sighting)
+      // Indexed loops: for-of over these (often frozen, shared) arrays allocated an iterator result per item.
+      const sightings = derived.sightings
+      for (let i = 0; i < sightings.length; i++) layers.add(sightings[i] as LayerSighting)
       let ctx: RuleContext | null = null
       for (let i = 0; i < rules.length; i++) {
         const rule = rules[i] as RuntimeRule
@@ -108,9 +110,9 @@ export function createDiagnoser (options: DiagnoserOptions): Diagnoser {
             continue
           }
         }
-        for (const f of found) out.push(f)
+        for (let j = 0; j < found.length; j++) out.push(found[j] as Finding)
       }
-      for (const f of out) findings.add(f, exchange.route, exchange.id, exchange.startedAt)
+      for (let i = 0; i < out.length; i++) findings.add(out[i] as Finding, exchange.route, exchange.id, exchange.startedAt)
     } catch (err) {
       failed('engine', err)
     }

@@ -1,7 +1,7 @@
 // Clocks that disagree: the upstream's Date header vs this host, or a token issued in the future.
 import type { Exchange } from '../../capture/types.js'
 import type { RuleMeta } from '../meta.js'
-import { NO_FINDINGS, describeJwt, duration, finding, isoSeconds, jwtsOf, type RuleContext, type RuntimeRule } from '../rule.js'
+import { NO_FINDINGS, describeJwt, duration, finding, isoSeconds, jwtsOf, type JwtSeen, type RuleContext, type RuntimeRule } from '../rule.js'
 import type { Finding } from '../types.js'
 
 /** Date has a one-second resolution; more than this between two hosts of one deployment is a clock problem. */
@@ -60,7 +60,9 @@ function check (exchange: Exchange, ctx: RuleContext): readonly Finding[] {
       evidence: [`upstream Date header is ${duration(skew)} ${skew > 0 ? 'ahead of' : 'behind'} this host's clock`]
     })]
   }
-  for (const seen of jwtsOf(exchange)) {
+  const jwts = jwtsOf(exchange)
+  for (let k = 0; k < jwts.length; k++) {
+    const seen = jwts[k] as JwtSeen
     const iat = seen.jwt.iat
     if (iat === null || iat * 1000 - ctx.now <= IAT_SKEW_MS) continue
     out ??= []

@@ -24,7 +24,9 @@ const last = new WeakMap<JwtSeen, { ago: string; status: number; finding: Findin
 
 function check (exchange: Exchange, ctx: RuleContext): readonly Finding[] {
   let out: Finding[] | null = null
-  for (const seen of jwtsOf(exchange)) {
+  const jwts = jwtsOf(exchange)
+  for (let k = 0; k < jwts.length; k++) {
+    const seen = jwts[k] as JwtSeen
     const exp = seen.jwt.exp
     if (exp === null || exp * 1000 > ctx.now) continue
     const ago = duration(ctx.now - exp * 1000)

@@ -1,7 +1,7 @@
 // A JWT that expires within EXPIRING_SOON_MS: a refresh that waits for the 401 is racing it.
 import type { Exchange } from '../../capture/types.js'
 import type { RuleMeta } from '../meta.js'
-import { NO_FINDINGS, describeJwt, duration, finding, isoSeconds, jwtsOf, type RuleContext, type RuntimeRule } from '../rule.js'
+import { NO_FINDINGS, describeJwt, duration, finding, isoSeconds, jwtsOf, type JwtSeen, type RuleContext, type RuntimeRule } from '../rule.js'
 import type { Finding } from '../types.js'
 
 /** Tokens with less life left than this are reported. */
@@ -23,7 +23,9 @@ export const meta: RuleMeta = {
 
 function check (exchange: Exchange, ctx: RuleContext): readonly Finding[] {
   let out: Finding[] | null = null
-  for (const seen of jwtsOf(exchange)) {
+  const jwts = jwtsOf(exchange)
+  for (let k = 0; k < jwts.length; k++) {
+    const seen = jwts[k] as JwtSeen
     const exp = seen.jwt.exp
     if (exp === null) continue
     const left = exp * 1000 - ctx.now

@@ -1,7 +1,7 @@
 // A JWT whose `nbf` is after this host's clock (RFC 7519 section 4.1.5).
 import type { Exchange } from '../../capture/types.js'
 import type { RuleMeta } from '../meta.js'
-import { NO_FINDINGS, describeJwt, duration, finding, isoSeconds, jwtsOf, type RuleContext, type RuntimeRule } from '../rule.js'
+import { NO_FINDINGS, describeJwt, duration, finding, isoSeconds, jwtsOf, type JwtSeen, type RuleContext, type RuntimeRule } from '../rule.js'
 import type { Finding } from '../types.js'
 
 export const meta: RuleMeta = {
@@ -20,7 +20,9 @@ export const meta: RuleMeta = {
 
 function check (exchange: Exchange, ctx: RuleContext): readonly Finding[] {
   let out: Finding[] | null = null
-  for (const seen of jwtsOf(exchange)) {
+  const jwts = jwtsOf(exchange)
+  for (let k = 0; k < jwts.length; k++) {
+    const seen = jwts[k] as JwtSeen
     const nbf = seen.jwt.nbf
     if (nbf === null || nbf * 1000 <= ctx.now) continue
     out ??= []
