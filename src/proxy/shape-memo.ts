@@ -8,9 +8,10 @@
 // times, path, context values, Date, the status sent to the client, aborted, the pairing id;
 // the per-exchange rules run again.
 //
-// The key is a keyed SHA-256 digest of the shape: it holds no credential value, cookie,
-// challenge or Location. Exchanges that are rare or carry per-response secrets (websockets,
-// upstream failures, Set-Cookie) are built in full every time.
+// The key spells out names and the non-secret values the diagnosis reads (Host, Via,
+// Forwarded...); credential values, cookies, challenges and Location enter it only as one keyed
+// SHA-256 digest, so it holds none of them. Exchanges that are rare or carry per-response
+// secrets (websockets, upstream failures, Set-Cookie) are built in full every time.
 import { hash, randomBytes } from 'node:crypto'
 import { ofShape, pathOf, type ExchangeInput } from '../capture/exchange.js'
 import { contextOf, isContextHeader, MAX_CONTEXT_VALUE, MAX_CONTEXT_VALUES } from '../capture/request.js'
@@ -106,8 +107,9 @@ export class ShapeMemo {
     key += `\n${input.status}`
     const retryAfter = answer['retry-after']
     if (retryAfter !== undefined) key += `\nretry-after=${String(retryAfter)}`
-    // One digest of it all: a short Map key, and no value in it.
-    return hash('sha256', `${this.salt}${lengthPrefixed(key)}${secrets}`, 'base64')
+    // The names and non-secret values are the key as they are; the secret values only as one
+    // keyed digest after a NUL, which no header or target can hold. No secret: no hash at all.
+    return secrets === '' ? key : `${key}\u0000${hash('sha256', `${this.salt}${secrets}`, 'base64')}`
   }
 
   get (key: string): Shape | undefined {
