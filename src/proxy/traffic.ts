@@ -4,7 +4,8 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import httpProxy from '@fastify/http-proxy'
 import replyFrom from '@fastify/reply-from'
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http'
+import type { Readable } from 'node:stream'
 import type { Config } from '../config/config.js'
 import { copyCredentialPairs, type RawPairs } from '../capture/request.js'
 import type { HeaderBag } from '../capture/response.js'
@@ -62,6 +63,53 @@ function withoutHopByHop (headers: Record<string, unknown>): Record<string, unkn
 
 const SLASH = 0x2f
 const NOT_A_PATH = { error: 'bad_request_target', message: 'hopwatch forwards request targets that start with /.', source: 'hopwatch' }
+
+const NO_HEADERS: Record<string, unknown> = Object.freeze({})
+const noop = (): void => {}
+
+interface UpstreamAnswer { statusCode: number; headers: Record<string, unknown>; stream: Readable }
+
+/**
+ * Sends the upstream's answer straight to the client: status, headers less the hop-by-hop ones,
+ * the body piped. fastify's send path (header by header into the reply, onSend hooks, then
+ * header by header again into Node's response) cost about 3 µs per request and adds nothing
+ * here. Either side going away ends the other: a client gone stops the upstream body, an
+ * upstream cut mid-body cuts the client's response.
+ */
+function answer (_request: FastifyRequest, reply: FastifyReply, res: UpstreamAnswer): void {
+  const raw = reply.raw
+  const body = res.stream
+  let headers = withoutHopByHop(res.headers)
+  // reply-from asks to close the client connection when the upstream answered before the
+  // request body was read.
+  const connection = reply.getHeader('connection')
+  if (connection !== undefined) headers = { ...headers, connection }
+  const status = res.statusCode
+  // No body, so no Content-Type or Content-Length, on 1xx and 204 (RFC 9110 8.6), as fastify does.
+  const bodiless = status < 200 || status === 204
+  if (bodiless && (headers['content-length'] !== undefined || headers['content-type'] !== undefined)) {
+    const rest: Record<string, unknown> = {}
+    for (const key in headers) if (key !== 'content-length' && key !== 'content-type') rest[key] = headers[key]
+    headers = rest
+  }
+  reply.hijack()
+  try {
+    raw.writeHead(status, headers as OutgoingHttpHeaders)
+  } catch {
+    body.destroy()
+    raw.destroy()
+    return
+  }
+  if (bodiless) {
+    raw.end()
+    body.on('error', noop)
+    body.resume()
+    return
+  }
+  body.on('error', () => { raw.destroy() })
+  raw.on('close', () => { if (!body.readableEnded) body.destroy() })
+  body.pipe(raw)
+}
 
 /**
  * Upgrade requests (websockets) are routed to @fastify/http-proxy, which proxies them; every
@@ -221,10 +269,12 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
       }
       return headers
     },
+    // The answer goes out through onResponse below: reply-from copies no header into the reply.
     rewriteHeaders: (headers: Record<string, unknown>, request?: FastifyRequest) => {
       if (request?.hw != null) request.hw.upstreamHeaders = headers as HeaderBag
-      return withoutHopByHop(headers)
+      return NO_HEADERS
     },
+    onResponse: answer,
     onError: (reply: FastifyReply, { error }: { error: Error }) => {
       const failure = upstreamFailure(error, config.upstreamTimeoutMs)
       if (reply.request.hw !== null) reply.request.hw.error = { code: failure.code, message: failure.message }
