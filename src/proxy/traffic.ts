@@ -1,6 +1,7 @@
-// The traffic listener: forwards everything to the upstream with @fastify/http-proxy and
-// notes, on the way, only references: the credential pairs that arrived, the header object
-// that left, the upstream's response headers. Everything else happens after the response.
+// The traffic listener: forwards everything to the upstream (plain requests with
+// @fastify/reply-from, websocket upgrades with @fastify/http-proxy) and notes, on the way, only
+// references: the credential pairs that arrived, the header object that left, the upstream's
+// response headers. Everything else happens after the response.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import httpProxy from '@fastify/http-proxy'
 import replyFrom from '@fastify/reply-from'
@@ -76,7 +77,17 @@ interface UpstreamAnswer { statusCode: number; headers: Record<string, unknown>;
  * here. Either side going away ends the other: a client gone stops the upstream body, an
  * upstream cut mid-body cuts the client's response.
  */
-function answer (_request: FastifyRequest, reply: FastifyReply, res: UpstreamAnswer): void {
+function answer (request: FastifyRequest, reply: FastifyReply, res: UpstreamAnswer): void {
+  try {
+    sendAnswer(reply, res)
+  } catch {
+    // Fail open: if anything above threw before the head went out, fastify sends it instead.
+    if (!reply.raw.headersSent && !reply.sent) reply.code(res.statusCode).headers(withoutHopByHop(res.headers) as Record<string, string>).send(res.stream)
+    else { res.stream.destroy(); request.raw.destroy() }
+  }
+}
+
+function sendAnswer (reply: FastifyReply, res: UpstreamAnswer): void {
   const raw = reply.raw
   const body = res.stream
   let headers = withoutHopByHop(res.headers)
@@ -256,6 +267,7 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
     maxHeaderSize: MAX_HEADER_BYTES
   }
   const replyOptions = {
+    // The query string goes upstream byte for byte, not re-encoded by a parse/stringify round trip.
     queryString: (_search: string | undefined, reqUrl: string) => { const q = reqUrl.indexOf('?'); return q < 0 ? '' : reqUrl.slice(q + 1) },
     rewriteRequestHeaders: (request: FastifyRequest['raw'] | FastifyRequest, headers: Record<string, unknown>) => {
       // try/catch rather than auditor.safely: no closure per request on the hot path.
