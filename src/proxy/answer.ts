@@ -1,0 +1,80 @@
+// The upstream's answer on its way back to the client: hop-by-hop headers left out, the body
+// piped, each side's end ending the other.
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { OutgoingHttpHeaders } from 'node:http'
+import type { Readable } from 'node:stream'
+
+/**
+ * The upstream's hop-by-hop response headers describe hopwatch's connection to it, not the
+ * client's: leave them out (RFC 9110 7.6.1) so Node manages the client connection as the client
+ * asked. A filtered copy rather than `delete`, which would slow every later read of the object.
+ * (@fastify/http-proxy also strips characters Node refuses from header values; undici already
+ * refuses such a response, answered 502, so none can reach this point.)
+ */
+export function withoutHopByHop (headers: Record<string, unknown>): Record<string, unknown> {
+  const connection = headers.connection
+  if (connection === undefined && headers['keep-alive'] === undefined && headers['proxy-connection'] === undefined) return headers
+  const drop = new Set(['connection', 'keep-alive', 'proxy-connection'])
+  if (typeof connection === 'string') for (const token of connection.split(',')) drop.add(token.trim().toLowerCase())
+  const out: Record<string, unknown> = {}
+  for (const key in headers) if (!drop.has(key)) out[key] = headers[key]
+  return out
+}
+
+/** What reply-from is given to copy into the reply: nothing (answerFromUpstream() sends the headers). */
+export const NO_HEADERS: Record<string, unknown> = Object.freeze({})
+const noop = (): void => {}
+
+export interface UpstreamAnswer { statusCode: number; headers: Record<string, unknown>; stream: Readable }
+
+/**
+ * Sends the upstream's answer straight to the client: status, headers less the hop-by-hop ones,
+ * the body piped. fastify's send path (header by header into the reply, onSend hooks, then
+ * header by header again into Node's response) cost about 3 µs per request and adds nothing
+ * here. Either side going away ends the other: a client gone stops the upstream body, an
+ * upstream cut mid-body cuts the client's response.
+ */
+export function answerFromUpstream (request: FastifyRequest, reply: FastifyReply, res: UpstreamAnswer): void {
+  try {
+    sendAnswer(reply, res)
+  } catch {
+    // Fail open: if anything above threw before the head went out, fastify sends it instead.
+    if (!reply.raw.headersSent && !reply.sent) reply.code(res.statusCode).headers(withoutHopByHop(res.headers) as Record<string, string>).send(res.stream)
+    else { res.stream.destroy(); request.raw.destroy() }
+  }
+}
+
+function sendAnswer (reply: FastifyReply, res: UpstreamAnswer): void {
+  const raw = reply.raw
+  const body = res.stream
+  let headers = withoutHopByHop(res.headers)
+  // reply-from asks to close the client connection when the upstream answered before the
+  // request body was read.
+  const connection = reply.getHeader('connection')
+  if (connection !== undefined) headers = { ...headers, connection }
+  const status = res.statusCode
+  // No body, so no Content-Type or Content-Length, on 1xx and 204 (RFC 9110 8.6), as fastify does.
+  const bodiless = status < 200 || status === 204
+  if (bodiless && (headers['content-length'] !== undefined || headers['content-type'] !== undefined)) {
+    const rest: Record<string, unknown> = {}
+    for (const key in headers) if (key !== 'content-length' && key !== 'content-type') rest[key] = headers[key]
+    headers = rest
+  }
+  reply.hijack()
+  try {
+    raw.writeHead(status, headers as OutgoingHttpHeaders)
+  } catch {
+    body.destroy()
+    raw.destroy()
+    return
+  }
+  if (bodiless) {
+    raw.end()
+    body.on('error', noop)
+    body.resume()
+    return
+  }
+  body.on('error', () => { raw.destroy() })
+  raw.on('close', () => { if (!body.readableEnded) body.destroy() })
+  body.pipe(raw)
+}
