@@ -4,6 +4,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { OutgoingHttpHeaders } from 'node:http'
 import type { Readable } from 'node:stream'
 
+const HOP_BY_HOP: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'proxy-connection'])
+const PLAIN_CONNECTION: ReadonlySet<string> = new Set(['keep-alive', 'close'])
+
 /**
  * The upstream's hop-by-hop response headers describe hopwatch's connection to it, not the
  * client's: leave them out (RFC 9110 7.6.1) so Node manages the client connection as the client
@@ -14,8 +17,13 @@ import type { Readable } from 'node:stream'
 export function withoutHopByHop (headers: Record<string, unknown>): Record<string, unknown> {
   const connection = headers.connection
   if (connection === undefined && headers['keep-alive'] === undefined && headers['proxy-connection'] === undefined) return headers
-  const drop = new Set(['connection', 'keep-alive', 'proxy-connection'])
-  if (typeof connection === 'string') for (const token of connection.split(',')) drop.add(token.trim().toLowerCase())
+  let drop = HOP_BY_HOP
+  // `Connection: keep-alive` (every Node upstream) or `close` names no other header.
+  if (typeof connection === 'string' && !PLAIN_CONNECTION.has(connection.toLowerCase())) {
+    const named = new Set(HOP_BY_HOP)
+    for (const token of connection.split(',')) named.add(token.trim().toLowerCase())
+    drop = named
+  }
   const out: Record<string, unknown> = {}
   for (const key in headers) if (!drop.has(key)) out[key] = headers[key]
   return out

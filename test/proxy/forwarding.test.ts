@@ -1,5 +1,6 @@
 // Transparency: what reaches the upstream and the client is what would without hopwatch.
 import t from 'tap'
+import { createServer as createTcpServer, type AddressInfo } from 'node:net'
 import { createHash, randomBytes } from 'node:crypto'
 import { request } from 'undici'
 import { Readable } from 'node:stream'
@@ -105,4 +106,21 @@ t.test('a response with content-length and status codes pass unchanged', async (
   }
   await waitForExchanges(hw, 11)
   t.equal(hw.store.total, 11, 'each exchange recorded')
+})
+
+t.test("headers the upstream's Connection names stay on hopwatch's side; the rest reach the client", async (t) => {
+  const up = createTcpServer((socket) => {
+    socket.on('error', () => {})
+    socket.once('data', () => {
+      socket.end('HTTP/1.1 200 OK\r\nConnection: keep-alive, X-Hop\r\nKeep-Alive: timeout=5\r\nX-Hop: for-this-connection\r\nX-Keep: yes\r\nContent-Length: 2\r\n\r\nok')
+    })
+  })
+  await new Promise<void>((resolve) => up.listen(0, '127.0.0.1', resolve))
+  const hw = await startHopwatch(`http://127.0.0.1:${(up.address() as AddressInfo).port}`)
+  t.teardown(async () => { await hw.close(); up.close() })
+  const res = await request(`${hw.trafficUrl}/hop`)
+  t.equal(await res.body.text(), 'ok')
+  t.equal(res.headers['x-keep'], 'yes', 'an end-to-end header passes')
+  t.equal(res.headers['x-hop'], undefined, 'a header named in Connection does not')
+  t.not(res.headers['keep-alive'], 'timeout=5', "the upstream's Keep-Alive does not")
 })
