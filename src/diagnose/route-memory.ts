@@ -3,6 +3,7 @@
 // the least recently updated route is forgotten first.
 import type { Exchange, SeenHeader } from '../capture/types.js'
 import { KNOWN_SCHEMES } from './rule.js'
+import { perShape } from '../capture/per-shape.js'
 
 export const DEFAULT_MAX_ROUTES = 1_000
 const MAX_ITEMS = 16
@@ -35,25 +36,35 @@ export function sampleOf (exchange: Exchange): CallSample {
   return { exchangeId: exchange.id, arrived: exchange.arrived }
 }
 
-/** Computed only when a failing call meets a working one, not on every exchange. */
-export function profileOf (sample: CallSample): CredentialProfile {
-  const profile: CredentialProfile = { exchangeId: sample.exchangeId, headers: [], schemes: [], issuers: [], audiences: [] }
-  for (const seen of sample.arrived) {
-    push(profile.headers, seen.key)
+type Lists = Omit<CredentialProfile, 'exchangeId'>
+
+/** Exchanges of one shape share their (frozen) arrived headers, and so their lists. */
+const listsByArrived = new WeakMap<readonly SeenHeader[], Lists>()
+
+function listsOf (arrived: readonly SeenHeader[]): Lists {
+  const lists: Lists = { headers: [], schemes: [], issuers: [], audiences: [] }
+  for (const seen of arrived) {
+    push(lists.headers, seen.key)
     for (const fp of seen.values) {
       if (fp.scheme !== null) {
         const lower = fp.scheme.toLowerCase()
-        push(profile.schemes, `${seen.key}:${KNOWN_SCHEMES.has(lower) ? lower : 'other'}`)
+        push(lists.schemes, `${seen.key}:${KNOWN_SCHEMES.has(lower) ? lower : 'other'}`)
       }
-      if (fp.jwt?.iss != null) push(profile.issuers, fp.jwt.iss)
-      if (fp.jwt !== undefined) for (const aud of fp.jwt.aud) push(profile.audiences, aud)
+      if (fp.jwt?.iss != null) push(lists.issuers, fp.jwt.iss)
+      if (fp.jwt !== undefined) for (const aud of fp.jwt.aud) push(lists.audiences, aud)
     }
   }
-  profile.headers.sort()
-  profile.schemes.sort()
-  profile.issuers.sort()
-  profile.audiences.sort()
-  return profile
+  lists.headers.sort()
+  lists.schemes.sort()
+  lists.issuers.sort()
+  lists.audiences.sort()
+  return lists
+}
+
+/** Computed only when a failing call meets a working one, not on every exchange. */
+export function profileOf (sample: CallSample): CredentialProfile {
+  const lists = perShape(listsByArrived, sample.arrived, sample.arrived, listsOf)
+  return { exchangeId: sample.exchangeId, headers: lists.headers, schemes: lists.schemes, issuers: lists.issuers, audiences: lists.audiences }
 }
 
 export class RouteMemory {
