@@ -6,26 +6,35 @@ import type { Readable } from 'node:stream'
 
 const HOP_BY_HOP: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'proxy-connection'])
 const PLAIN_CONNECTION: ReadonlySet<string> = new Set(['keep-alive', 'close'])
+const NONE: ReadonlySet<string> = new Set()
 
 /**
- * The upstream's hop-by-hop response headers describe hopwatch's connection to it, not the
- * client's: leave them out (RFC 9110 7.6.1) so Node manages the client connection as the client
- * asked. A filtered copy rather than `delete`, which would slow every later read of the object.
+ * The upstream's response headers as they go to the client, in one filtered copy (rather than
+ * `delete`, which would slow every later read of the object), or the object itself when nothing
+ * is to change:
+ * - hop-by-hop headers describe hopwatch's connection to the upstream, not the client's: left
+ *   out (RFC 9110 7.6.1), with any header the upstream's Connection names;
+ * - `bodiless` (1xx, 204): no Content-Type or Content-Length (RFC 9110 8.6), as fastify does;
+ * - `connection`, when given, replaces the upstream's.
  * (@fastify/http-proxy also strips characters Node refuses from header values; undici already
  * refuses such a response, answered 502, so none can reach this point.)
  */
-export function withoutHopByHop (headers: Record<string, unknown>): Record<string, unknown> {
-  const connection = headers.connection
-  if (connection === undefined && headers['keep-alive'] === undefined && headers['proxy-connection'] === undefined) return headers
-  let drop = HOP_BY_HOP
+export function clientHeaders (headers: Record<string, unknown>, bodiless = false, connection?: unknown): Record<string, unknown> {
+  const upstreamConnection = headers.connection
+  const hopByHop = upstreamConnection !== undefined || headers['keep-alive'] !== undefined || headers['proxy-connection'] !== undefined
+  const bodyHeaders = bodiless && (headers['content-length'] !== undefined || headers['content-type'] !== undefined)
+  if (!hopByHop && !bodyHeaders && connection === undefined) return headers
+  let drop = hopByHop ? HOP_BY_HOP : NONE
   // `Connection: keep-alive` (every Node upstream) or `close` names no other header.
-  if (typeof connection === 'string' && !PLAIN_CONNECTION.has(connection.toLowerCase())) {
-    const named = new Set(HOP_BY_HOP)
-    for (const token of connection.split(',')) named.add(token.trim().toLowerCase())
+  if ((typeof upstreamConnection === 'string' && !PLAIN_CONNECTION.has(upstreamConnection.toLowerCase())) || bodyHeaders) {
+    const named = new Set(drop)
+    if (typeof upstreamConnection === 'string') for (const token of upstreamConnection.split(',')) named.add(token.trim().toLowerCase())
+    if (bodyHeaders) { named.add('content-length'); named.add('content-type') }
     drop = named
   }
   const out: Record<string, unknown> = {}
   for (const key in headers) if (!drop.has(key)) out[key] = headers[key]
+  if (connection !== undefined) out.connection = connection
   return out
 }
 
@@ -47,7 +56,7 @@ export function answerFromUpstream (request: FastifyRequest, reply: FastifyReply
     sendAnswer(reply, res)
   } catch {
     // Fail open: if anything above threw before the head went out, fastify sends it instead.
-    if (!reply.raw.headersSent && !reply.sent) reply.code(res.statusCode).headers(withoutHopByHop(res.headers) as Record<string, string>).send(res.stream)
+    if (!reply.raw.headersSent && !reply.sent) reply.code(res.statusCode).headers(clientHeaders(res.headers) as Record<string, string>).send(res.stream)
     else { res.stream.destroy(); request.raw.destroy() }
   }
 }
@@ -55,19 +64,11 @@ export function answerFromUpstream (request: FastifyRequest, reply: FastifyReply
 function sendAnswer (reply: FastifyReply, res: UpstreamAnswer): void {
   const raw = reply.raw
   const body = res.stream
-  let headers = withoutHopByHop(res.headers)
+  const status = res.statusCode
+  const bodiless = status < 200 || status === 204
   // reply-from asks to close the client connection when the upstream answered before the
   // request body was read.
-  const connection = reply.getHeader('connection')
-  if (connection !== undefined) headers = { ...headers, connection }
-  const status = res.statusCode
-  // No body, so no Content-Type or Content-Length, on 1xx and 204 (RFC 9110 8.6), as fastify does.
-  const bodiless = status < 200 || status === 204
-  if (bodiless && (headers['content-length'] !== undefined || headers['content-type'] !== undefined)) {
-    const rest: Record<string, unknown> = {}
-    for (const key in headers) if (key !== 'content-length' && key !== 'content-type') rest[key] = headers[key]
-    headers = rest
-  }
+  const headers = clientHeaders(res.headers, bodiless, reply.getHeader('connection'))
   reply.hijack()
   try {
     raw.writeHead(status, headers as OutgoingHttpHeaders)
