@@ -32,12 +32,20 @@ function label (f: Finding): string {
   return `${f.severity}:${f.rule}${f.header === null ? '' : `:${f.header}`}`
 }
 
+/**
+ * A number as JSON text. Not `${n}`: V8 keeps every number it turns into a string that way in a
+ * cache, so each exchange's fresh duration and time stayed alive until the next major
+ * collection, and every young-generation collection had to copy them.
+ */
+function numberText (n: number): string {
+  return JSON.stringify(Number.isFinite(n) ? n : null)
+}
+
 /** The exchange line's own fields, as JSON members (`"id":…,"method":…`). */
 export function exchangeLogFields (ex: Exchange, findings: readonly Finding[]): string {
-  const ms = Math.round(ex.durationMs * 100) / 100
   const shared = perShape(shapeJson, ex.arrived, ex, sharedJson)
   let s = `"id":${JSON.stringify(ex.id)},${shared.request}` +
-    `,"status":${ex.clientStatus},"ms":${Number.isFinite(ms) ? ms : null},"arrived":${shared.arrived}`
+    `,"status":${ex.clientStatus},"ms":${numberText(Math.round(ex.durationMs * 100) / 100)},"arrived":${shared.arrived}`
   if (ex.droppedHere.length > 0) s += `,"droppedHere":${JSON.stringify(ex.droppedHere)}`
   if (ex.error !== null) s += `,"upstreamError":${JSON.stringify(ex.error.code)}`
   if (ex.websocket) s += ',"websocket":true'
@@ -58,6 +66,6 @@ export function exchangeLogWriter (logger: Logger): (ex: Exchange, findings: rea
   }
   return (ex, findings) => {
     if (logger.levelVal > INFO) return
-    stream.write(`{"level":${INFO},"time":${Date.now()}${bindings},${exchangeLogFields(ex, findings)},"msg":"exchange"}\n`)
+    stream.write(`{"level":${INFO},"time":${numberText(Date.now())}${bindings},${exchangeLogFields(ex, findings)},"msg":"exchange"}\n`)
   }
 }
