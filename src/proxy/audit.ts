@@ -1,6 +1,5 @@
 // The Auditor runs everything that is not forwarding, after the response has gone:
 // fingerprints, store, diagnosis, metrics, the log line. It never throws into the traffic.
-import { randomBytes } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
 import { buildExchange, type ExchangeInput } from '../capture/exchange.js'
@@ -29,8 +28,6 @@ export class Auditor {
   failures = 0
   /** Requests the HTTP parser refused before they became exchanges (400, 408, 431...). */
   refused = 0
-  private seq = 0
-  private readonly boot = randomBytes(3).toString('hex')
 
   private readonly shapes: ShapeMemo
   private readonly logExchange: ReturnType<typeof exchangeLogWriter>
@@ -58,7 +55,7 @@ export class Auditor {
   }
 
   nextId (): string {
-    return `${this.boot}-${(++this.seq).toString(36)}`
+    return this.options.store.newId()
   }
 
   afterResponse (request: FastifyRequest, reply: FastifyReply, durationMs: number): void {

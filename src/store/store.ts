@@ -1,5 +1,6 @@
 // The bounded in-memory store: the last N exchanges in a ring, plus running aggregates.
 // Memory stays flat however long it runs; the oldest exchange is forgotten first and counted.
+import { randomBytes } from 'node:crypto'
 import type { Exchange, SeenHeader } from '../capture/types.js'
 import { ofShape } from '../capture/exchange.js'
 import { perShape } from '../capture/per-shape.js'
@@ -25,14 +26,17 @@ export interface ExchangeQuery { limit?: number; status?: number; header?: strin
  * One kept exchange. An exchange built in full is kept whole; one of a remembered shape (see
  * src/proxy/shape-memo.ts) as its shape's first exchange plus the parts it differs in. Slots are
  * made once and overwritten, so a kept exchange leaves the young generation nothing to copy or
- * promote but its id (and its path when the shape's differs): keeping the last 1,000 exchanges
- * had cost a major collection every second and most of hopwatch's p99 latency.
+ * promote (but its path when the shape's differs): keeping the last 1,000 exchanges had cost a
+ * major collection every second and most of hopwatch's p99 latency. For the same reason an id
+ * this store issued is kept as its number, and its text made again when it is read.
  */
 interface Slot {
   used: boolean
   full: Exchange | null
   base: Exchange | null
-  id: string
+  /** The id's number when this store issued it, else 0 and the id in `id`. */
+  seq: number
+  id: string | null
   startedAt: number
   durationMs: number
   path: string | null
@@ -44,15 +48,7 @@ interface Slot {
 }
 
 function emptySlot (): Slot {
-  return { used: false, full: null, base: null, id: '', startedAt: 0.5, durationMs: 0.5, path: null, context: null, response: null, clientStatus: 0, aborted: false, pairId: undefined }
-}
-
-function exchangeOf (slot: Slot): Exchange | undefined {
-  if (!slot.used) return undefined
-  if (slot.full !== null) return slot.full
-  const base = slot.base as Exchange
-  return ofShape(base, slot.id, slot.startedAt, slot.durationMs, slot.path ?? base.path, slot.context ?? base.context,
-    slot.response ?? base.response, slot.clientStatus, slot.aborted, slot.pairId)
+  return { used: false, full: null, base: null, seq: 0, id: null, startedAt: 0.5, durationMs: 0.5, path: null, context: null, response: null, clientStatus: 0, aborted: false, pairId: undefined }
 }
 
 export class ExchangeStore {
@@ -67,9 +63,39 @@ export class ExchangeStore {
   readonly statuses = new Map<number, number>()
   readonly routes = new Map<string, RouteCounts>()
   private readonly cells = new WeakMap<readonly SeenHeader[], Cells>()
+  /** Ids are `<tag>-<number in base 36>`; the tag is random per store, so per process. */
+  private readonly idTag = randomBytes(3).toString('hex')
+  private seq = 0
+  private lastId = ''
 
   constructor (readonly capacity: number) {
     this.ring = Array.from({ length: capacity }, emptySlot)
+  }
+
+  /** A new exchange id, unique in this process. */
+  newId (): string {
+    this.lastId = `${this.idTag}-${(++this.seq).toString(36)}`
+    return this.lastId
+  }
+
+  /** The number of an id this store issued, or 0. */
+  private seqOf (id: string): number {
+    if (id.length <= this.idTag.length + 1 || !id.startsWith(this.idTag) || id[this.idTag.length] !== '-') return 0
+    const digits = id.slice(this.idTag.length + 1)
+    const seq = Number.parseInt(digits, 36)
+    return Number.isSafeInteger(seq) && seq.toString(36) === digits ? seq : 0
+  }
+
+  private idOf (slot: Slot): string {
+    return slot.id ?? `${this.idTag}-${slot.seq.toString(36)}`
+  }
+
+  private exchangeOf (slot: Slot): Exchange | undefined {
+    if (!slot.used) return undefined
+    if (slot.full !== null) return slot.full
+    const base = slot.base as Exchange
+    return ofShape(base, this.idOf(slot), slot.startedAt, slot.durationMs, slot.path ?? base.path, slot.context ?? base.context,
+      slot.response ?? base.response, slot.clientStatus, slot.aborted, slot.pairId)
   }
 
   /** Keep `ex`; `base` when `ex` was made by ofShape(base, ...) and differs from it only there. */
@@ -78,7 +104,14 @@ export class ExchangeStore {
     if (slot.used) this.evicted++
     else this.size++
     slot.used = true
-    slot.id = ex.id
+    // The latest id issued is the usual case: the exchange is kept as soon as it is built.
+    if (ex.id === this.lastId) {
+      slot.seq = this.seq
+      slot.id = null
+    } else {
+      slot.seq = 0
+      slot.id = ex.id
+    }
     slot.clientStatus = ex.clientStatus
     if (base === undefined) {
       slot.full = ex
@@ -156,7 +189,10 @@ export class ExchangeStore {
 
   /** A scan of the ring (admin requests are rare; no index is kept up to date per exchange). */
   get (id: string): Exchange | undefined {
-    for (const slot of this.ring) if (slot.used && slot.id === id) return exchangeOf(slot)
+    const seq = this.seqOf(id)
+    for (const slot of this.ring) {
+      if (slot.used && ((seq > 0 && slot.seq === seq) || slot.id === id)) return this.exchangeOf(slot)
+    }
     return undefined
   }
 
@@ -170,7 +206,7 @@ export class ExchangeStore {
       if (!slot.used) continue
       if (query.status !== undefined && slot.clientStatus !== query.status) continue
       if (header !== undefined && !(slot.full ?? slot.base as Exchange).arrived.some((h) => h.key === header)) continue
-      const ex = exchangeOf(slot)
+      const ex = this.exchangeOf(slot)
       if (ex !== undefined) out.push(ex)
     }
     return out

@@ -28,6 +28,31 @@ t.test('keeps the last N, forgets oldest first, counts evictions, aggregates eve
   t.same(store.list({ status: 401 }).map((e) => e.id), ['25', '20'])
 })
 
+t.test('ids it issued are kept as numbers and found again; other ids as they are', async (t) => {
+  const store = new ExchangeStore(10)
+  const first = store.newId()
+  t.match(first, /^[0-9a-f]{6}-1$/)
+  const issued: string[] = []
+  for (let i = 0; i < 40; i++) {
+    const id = store.newId()
+    issued.push(id)
+    store.add({ ...exchange(0), id })
+  }
+  store.add(exchange(7)) // an id from elsewhere
+  store.add({ ...exchange(0), id: first }) // issued by this store, but not the latest
+  const last = issued[issued.length - 1] as string
+  t.equal(store.get(last)?.id, last)
+  t.equal(store.get(first)?.id, first)
+  t.equal(store.get('7')?.id, '7')
+  t.same(store.list({ limit: 3 }).map((e) => e.id), [first, '7', last])
+  t.equal(store.get(issued[0] as string), undefined, 'evicted')
+  const tag = last.slice(0, 6)
+  for (const odd of [`${tag}-`, `${tag}-0`, `${tag}-00`, `${tag}-zz!`, `${tag}x1`, tag, '', `${tag}-${'z'.repeat(40)}`]) {
+    t.equal(store.get(odd), undefined, `no exchange for ${JSON.stringify(odd)}`)
+  }
+  t.not(new ExchangeStore(1).newId(), first, 'each store tags its ids apart')
+})
+
 t.test('memory stays flat: a million exchanges keep the ring and route table bounded', async (t) => {
   const store = new ExchangeStore(100)
   for (let i = 0; i < 1_000_000; i++) store.add(exchange(i, `/r${i % 2000}/page`))
