@@ -12,6 +12,7 @@ import type { HeaderBag } from '../capture/response.js'
 import { pathOf } from '../capture/exchange.js'
 import { answerFromUpstream, NO_HEADERS } from './answer.js'
 import { upstreamFailure } from './errors.js'
+import { UpstreamPool } from './upstream-pool.js'
 import type { Auditor } from './audit.js'
 import { PAIR_KEY } from '../probe/pairing.js'
 
@@ -185,13 +186,9 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
     return forwarded
   }
 
-  const undiciOptions = {
-    connections: config.upstreamConnections,
-    pipelining: 1,
-    headersTimeout: config.upstreamTimeoutMs,
-    bodyTimeout: config.upstreamTimeoutMs,
-    maxHeaderSize: MAX_HEADER_BYTES
-  }
+  const pool = new UpstreamPool(upstream.origin, { connections: config.upstreamConnections, maxHeaderSize: MAX_HEADER_BYTES, timeoutMs: config.upstreamTimeoutMs })
+  // After the listener has closed: whatever is still in flight upstream has no client left.
+  app.addHook('onClose', async () => { await pool.destroy() })
   const replyOptions = {
     // The query string goes upstream byte for byte, not re-encoded by a parse/stringify round trip.
     queryString: (_search: string | undefined, reqUrl: string) => { const q = reqUrl.indexOf('?'); return q < 0 ? '' : reqUrl.slice(q + 1) },
@@ -229,7 +226,7 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
     // Bodies stream through untouched, whatever their type.
     scope.removeAllContentTypeParsers()
     scope.addContentTypeParser('*', (_request, payload, done) => { done(null, payload) })
-    await scope.register(replyFrom, { base: upstream.origin, undici: undiciOptions, disableRequestLogging: true })
+    await scope.register(replyFrom, { base: upstream.origin, undici: pool, disableRequestLogging: true })
     const forward = function (request: FastifyRequest, reply: FastifyReply): FastifyReply {
       track(request, reply)
       const url = request.raw.url ?? '/'
