@@ -62,8 +62,8 @@ async function bench (o: BenchOptions): Promise<Record<string, unknown>> {
   const { targets, mitm } = await startTargets(upstream, o)
   log(`mitmproxy: ${mitm}`)
   for (const t of targets) log(`  ${t.name.padEnd(9)} ${t.url}${t.pid === null ? '' : ` pid ${t.pid}`}`)
-  log('warm-up: 3 s per target')
-  for (const t of targets) await runWrk({ url: t.url, host: t.host, mix: 'bench', connections: o.connections, threads: o.threads, seconds: 3, quota: 0 })
+  log(`warm-up: ${o.warmup} s per target`)
+  for (const t of targets) if (o.warmup > 0) await runWrk({ url: t.url, host: t.host, mix: 'bench', connections: o.connections, threads: o.threads, seconds: o.warmup, quota: 0 })
 
   log('rounds:')
   const samples = await runRounds(targets, upstream, load, o.rounds, log, o.maxForeignPct)
