@@ -32,8 +32,9 @@ Loopback benchmark of hopwatch serve against bare @fastify/http-proxy, direct-to
   --quick           smoke check: 1 round of 3 s, 20,000 counted requests (soak 100,000, big 64 MiB)
   --rounds N        interleaved rounds (default 5)
   --seconds S       seconds per target per round (default 10)
-  --warmup S        seconds of load per target before the rounds (default 10; --quick 3): a
-                    Node proxy's p99 is 3-6x its steady value in its first 10 s of load
+  --warmup S        seconds of load per target before the rounds (default 3). A Node proxy's
+                    p99 is 3-6x its steady value in its first 10 s of load; --warmup 10 makes
+                    the first round a steady one (it did not change the ratios, see README)
   --connections C   wrk connections in the rounds (default 32)
   --threads T       wrk threads (default 1: the machine's cores go to the processes measured)
   --count N         requests in the counted memory run through a fresh hopwatch (default 200000)
@@ -65,11 +66,11 @@ function nodeFlag (value: string | undefined): string {
 
 export function parseArgs (argv: string[]): BenchOptions {
   const o: BenchOptions = {
-    quick: false, rounds: 5, seconds: 10, warmup: 10, connections: 32, threads: 1, count: 200_000,
+    quick: false, rounds: 5, seconds: 10, warmup: 3, connections: 32, threads: 1, count: 200_000,
     soak: false, soakTotal: 1_000_000, soakConnections: 64, big: false, bigBytes: 1024 * 1024 * 1024,
     profile: false, mitm: true, maxForeignPct: 15, hopwatchNodeArgs: [], help: false
   }
-  const set = { rounds: false, seconds: false, warmup: false, count: false, soakTotal: false, big: false }
+  const set = { rounds: false, seconds: false, count: false, soakTotal: false, big: false }
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string
     const next = (): string | undefined => argv[++i]
@@ -77,7 +78,7 @@ export function parseArgs (argv: string[]): BenchOptions {
       case '--quick': o.quick = true; break
       case '--rounds': o.rounds = intFlag(flag, next(), 1, 50); set.rounds = true; break
       case '--seconds': o.seconds = intFlag(flag, next(), 1, 120); set.seconds = true; break
-      case '--warmup': o.warmup = intFlag(flag, next(), 0, 120); set.warmup = true; break
+      case '--warmup': o.warmup = intFlag(flag, next(), 0, 120); break
       case '--connections': o.connections = intFlag(flag, next(), 1, 1024); break
       case '--threads': o.threads = intFlag(flag, next(), 1, 64); break
       case '--count': o.count = intFlag(flag, next(), 1000, 10_000_000); set.count = true; break
@@ -98,7 +99,6 @@ export function parseArgs (argv: string[]): BenchOptions {
   if (o.quick) {
     if (!set.rounds) o.rounds = 1
     if (!set.seconds) o.seconds = 3
-    if (!set.warmup) o.warmup = 3
     if (!set.count) o.count = 20_000
     if (!set.soakTotal) o.soakTotal = 100_000
     if (!set.big) o.bigBytes = 64 * 1024 * 1024
