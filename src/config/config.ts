@@ -48,7 +48,7 @@ export const SERVE_FLAGS: Record<string, FlagSpec> = {
   'max-exchanges': { env: 'HOPWATCH_MAX_EXCHANGES', help: `exchanges kept in memory, oldest forgotten first (default ${DEFAULT_MAX_EXCHANGES})` },
   'fingerprint-key': { env: 'HOPWATCH_FINGERPRINT_KEY', help: 'HMAC key for fingerprints; set the same on every replica so equal tokens compare equal (default: random per process)' },
   'log-level': { env: 'HOPWATCH_LOG_LEVEL', help: `${LOG_LEVELS.join('|')} (default ${DEFAULT_LOG_LEVEL})` },
-  'upstream-timeout': { env: 'HOPWATCH_UPSTREAM_TIMEOUT', help: `ms to wait for the upstream's response headers before 504 (default ${DEFAULT_UPSTREAM_TIMEOUT_MS})` },
+  'upstream-timeout': { env: 'HOPWATCH_UPSTREAM_TIMEOUT', help: `ms the upstream may stay silent (no headers: 504; no next body chunk: cut) (default ${DEFAULT_UPSTREAM_TIMEOUT_MS})` },
   'upstream-connections': { env: 'HOPWATCH_UPSTREAM_CONNECTIONS', help: `keep-alive connections to the upstream (default ${DEFAULT_UPSTREAM_CONNECTIONS})` },
   'expect-issuer': { env: 'HOPWATCH_EXPECT_ISSUER', multiple: true, help: 'JWT iss this environment accepts (repeatable; env: comma list)' },
   'expect-audience': { env: 'HOPWATCH_EXPECT_AUDIENCE', multiple: true, help: 'JWT aud this environment accepts (repeatable; env: comma list)' },
