@@ -84,6 +84,22 @@ t.test('a slow but steady upload, longer than the timeout in all: no headers tim
   t.equal(pool.watch.size, 0)
 })
 
+t.test('an upload that stalls while the upstream waits for it: a headers timeout', async (t) => {
+  const pool = await setup(t, (req) => { req.resume() }) // reads whatever comes, never answers
+  let pushed = false
+  const body = new Readable({
+    read () {
+      if (!pushed) { pushed = true; this.push(Buffer.alloc(1000, 1)) } // then nothing more
+    }
+  })
+  const started = Date.now()
+  const err = await pool.request({ path: '/up', method: 'POST', body, headers: { 'content-length': '100000' } })
+    .then(() => null, (e: Error & { code?: string }) => e)
+  t.equal(err?.code, 'UND_ERR_HEADERS_TIMEOUT')
+  t.ok(Date.now() - started >= TIMEOUT, 'not before the timeout')
+  t.equal(pool.watch.size, 0)
+})
+
 t.test('a reader that stops for longer than the timeout: the body timeout waits for it', async (t) => {
   const pool = await setup(t, (_req, res) => {
     res.writeHead(200)
