@@ -2,6 +2,7 @@
 // rule + header + layer + route; at most `maxGroups` groups are kept and the least recently
 // seen group is forgotten first (counted in `evicted`). Layers are a closed set, so bounded.
 import { SEVERITY_ORDER, type Confidence, type LayerId } from './meta.js'
+import { leastTouched } from './least-touched.js'
 import type { Finding, FindingGroup, LayerReport, LayerSighting } from './types.js'
 
 export const DEFAULT_MAX_GROUPS = 500
@@ -79,14 +80,9 @@ export class FindingStore {
     }
   }
 
-  /** A scan of at most maxGroups + 1 groups, only when a new group overflows the cap. */
   private evictOldest (): void {
-    let oldest: string | null = null
-    let lowest = Infinity
-    for (const [key, group] of this.groups) {
-      if (group.touched < lowest) { lowest = group.touched; oldest = key }
-    }
-    if (oldest === null) return
+    const oldest = leastTouched(this.groups, (group) => group.touched)
+    if (oldest === undefined) return
     this.groups.delete(oldest)
     this.evicted++
   }

@@ -4,6 +4,7 @@
 import type { Exchange, SeenHeader } from '../capture/types.js'
 import { KNOWN_SCHEMES } from './rule.js'
 import { perShape } from '../capture/per-shape.js'
+import { leastTouched } from './least-touched.js'
 
 export const DEFAULT_MAX_ROUTES = 1_000
 const MAX_ITEMS = 16
@@ -97,14 +98,9 @@ export class RouteMemory {
     return record
   }
 
-  /** A scan of at most max + 1 routes, only when a new route overflows the cap. */
   private forgetOldest (): void {
-    let oldest: string | null = null
-    let lowest = Infinity
-    for (const [route, at] of this.touched) {
-      if (at < lowest) { lowest = at; oldest = route }
-    }
-    if (oldest === null) return
+    const oldest = leastTouched(this.touched, (at) => at)
+    if (oldest === undefined) return
     this.routes.delete(oldest)
     this.touched.delete(oldest)
     this.evicted++

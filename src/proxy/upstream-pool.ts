@@ -108,7 +108,7 @@ class Watched implements CoreHandler {
 /** The requests in flight and the sweep that times them out; the sweep runs only while any are. */
 export class Watch {
   tick = 0
-  readonly everyMs: number
+  private readonly everyMs: number
   private readonly limit: number
   private head: Watched | null = null
   private timer: NodeJS.Timeout | null = null
@@ -118,6 +118,7 @@ export class Watch {
     this.limit = Math.ceil(timeoutMs / this.everyMs)
   }
 
+  /** Requests in flight (a walk of the list: for tests and diagnostics, not the hot path). */
   get size (): number {
     let n = 0
     for (let w = this.head; w !== null; w = w.next) n++
