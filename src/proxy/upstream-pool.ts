@@ -163,7 +163,8 @@ export class Watch {
       const next: Watched | null = w.next
       if (!w.paused && this.tick - w.tick > this.limit) {
         this.remove(w)
-        w.abort?.(w.waiting === HEADERS ? new errors.HeadersTimeoutError() : new errors.BodyTimeoutError())
+        // In a timer: a throw here would end the process, and the other requests still need their sweep.
+        try { w.abort?.(w.waiting === HEADERS ? new errors.HeadersTimeoutError() : new errors.BodyTimeoutError()) } catch { /* it is out of the sweep either way; undici reports its own failures */ }
       }
       w = next
     }
