@@ -8,8 +8,14 @@ export interface BenchOptions {
   warmup: number
   connections: number
   threads: number
-  /** Requests in the counted memory run through a fresh hopwatch (target: 200,000). */
+  /** Timed mixes, in order: 'users' (the cardinality mix, the headline) and 'bench' (the fixed mix). */
+  mixes: Array<'users' | 'bench'>
+  /** Synthetic users in the cardinality mix, each with their own JWT, cookie and API key. */
+  users: number
+  /** Requests in the counted run of the cardinality mix through a fresh hopwatch (target: 1,000,000). */
   count: number
+  /** Requests in the counted run of the fixed mix (target: 200,000); 0 skips it. */
+  countFixed: number
   soak: boolean
   soakTotal: number
   soakConnections: number
@@ -29,7 +35,7 @@ export const USAGE = `Usage: npm run bench -- [flags]
 Loopback benchmark of hopwatch serve against bare @fastify/http-proxy, direct-to-upstream and
 (when mitmdump is installed) mitmproxy's reverse mode. Needs wrk (apt-get install wrk).
 
-  --quick           smoke check: 1 round of 3 s, 20,000 counted requests (soak 100,000, big 64 MiB)
+  --quick           smoke check: 1 round of 3 s, 20,000 counted requests per mix (soak 100,000, big 64 MiB)
   --rounds N        interleaved rounds (default 5)
   --seconds S       seconds per target per round (default 10)
   --warmup S        seconds of load per target before the rounds (default 3). A Node proxy's
@@ -37,7 +43,13 @@ Loopback benchmark of hopwatch serve against bare @fastify/http-proxy, direct-to
                     the first round a steady one (it did not change the ratios, see README)
   --connections C   wrk connections in the rounds (default 32)
   --threads T       wrk threads (default 1: the machine's cores go to the processes measured)
-  --count N         requests in the counted memory run through a fresh hopwatch (default 200000)
+  --mix M           timed mixes: users (the cardinality mix: every user their own JWT, session
+                    cookie and API key, random ids in paths), fixed (ten requests cycled), or
+                    both (default; users first, it gives the headline figures)
+  --users N         synthetic users in the cardinality mix (default 20000)
+  --count N         requests in the counted run of the cardinality mix through a fresh
+                    hopwatch, RSS after every 100k (default 1000000)
+  --count-fixed N   requests in the counted run of the fixed mix (default 200000; 0 skips it)
   --soak            also 1,000,000 requests at 64 connections with every shape and status
   --soak-total N    requests in the soak (default 1000000)
   --big             also a 1 GiB upload and a 1 GiB download through hopwatch
@@ -66,11 +78,11 @@ function nodeFlag (value: string | undefined): string {
 
 export function parseArgs (argv: string[]): BenchOptions {
   const o: BenchOptions = {
-    quick: false, rounds: 5, seconds: 10, warmup: 3, connections: 32, threads: 1, count: 200_000,
+    quick: false, rounds: 5, seconds: 10, warmup: 3, connections: 32, threads: 1, mixes: ['users', 'bench'], users: 20_000, count: 1_000_000, countFixed: 200_000,
     soak: false, soakTotal: 1_000_000, soakConnections: 64, big: false, bigBytes: 1024 * 1024 * 1024,
     profile: false, mitm: true, maxForeignPct: 15, hopwatchNodeArgs: [], help: false
   }
-  const set = { rounds: false, seconds: false, count: false, soakTotal: false, big: false }
+  const set = { rounds: false, seconds: false, count: false, countFixed: false, soakTotal: false, big: false }
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string
     const next = (): string | undefined => argv[++i]
@@ -82,6 +94,16 @@ export function parseArgs (argv: string[]): BenchOptions {
       case '--connections': o.connections = intFlag(flag, next(), 1, 1024); break
       case '--threads': o.threads = intFlag(flag, next(), 1, 64); break
       case '--count': o.count = intFlag(flag, next(), 1000, 10_000_000); set.count = true; break
+      case '--count-fixed': { const n = intFlag(flag, next(), 0, 10_000_000); if (n > 0 && n < 1000) throw new Error('--count-fixed needs 0 or a whole number from 1000 to 10000000'); o.countFixed = n; set.countFixed = true; break }
+      case '--users': o.users = intFlag(flag, next(), 1, 1_000_000); break
+      case '--mix': {
+        const m = next()
+        if (m === 'users') o.mixes = ['users']
+        else if (m === 'fixed') o.mixes = ['bench']
+        else if (m === 'both') o.mixes = ['users', 'bench']
+        else throw new Error('--mix needs users, fixed or both')
+        break
+      }
       case '--soak': o.soak = true; break
       case '--soak-total': o.soakTotal = intFlag(flag, next(), 1000, 10_000_000); set.soakTotal = true; break
       case '--big': o.big = true; break
@@ -100,6 +122,7 @@ export function parseArgs (argv: string[]): BenchOptions {
     if (!set.rounds) o.rounds = 1
     if (!set.seconds) o.seconds = 3
     if (!set.count) o.count = 20_000
+    if (!set.countFixed) o.countFixed = 20_000
     if (!set.soakTotal) o.soakTotal = 100_000
     if (!set.big) o.bigBytes = 64 * 1024 * 1024
   }

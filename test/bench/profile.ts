@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { stopChild } from './procs.js'
 import { startBare, startHopwatch, type Target, type Upstream } from './targets.js'
 import { runWrk } from './wrk.js'
+import type { LoadShape } from './rounds.js'
 
 interface CallFrame { functionName: string; url: string; lineNumber: number }
 interface ProfileNode { id: number; callFrame: CallFrame }
@@ -69,14 +70,14 @@ export function summarizeProfile (profile: CpuProfile, top = 25): { busyMs: numb
   return { busyMs: busyUs / 1000, frames: rows(frames, top), groups: rows(groups, 15) }
 }
 
-export async function profileTarget (which: 'hopwatch' | 'bare', upstream: Upstream, load: { connections: number; threads: number; seconds: number }, log: (line: string) => void): Promise<ProfileSummary> {
+export async function profileTarget (which: 'hopwatch' | 'bare', upstream: Upstream, load: LoadShape, log: (line: string) => void): Promise<ProfileSummary> {
   const dir = mkdtempSync(join(tmpdir(), `hopwatch-bench-prof-${which}-`))
   const nodeArgs = ['--cpu-prof', `--cpu-prof-dir=${dir}`]
   const target: Target = which === 'hopwatch' ? await startHopwatch(upstream, { nodeArgs }) : await startBare(upstream, nodeArgs)
   let requests = 0
   try {
     for (const seconds of [2, load.seconds]) {
-      const wrk = await runWrk({ url: target.url, host: target.host, mix: 'bench', connections: load.connections, threads: load.threads, seconds, quota: 0 })
+      const wrk = await runWrk({ url: target.url, host: target.host, mix: load.mix, connections: load.connections, threads: load.threads, seconds, quota: 0 })
       requests += wrk.completed
     }
   } finally {

@@ -70,29 +70,59 @@ export function profileText (p: ProfileSummary): string {
   return lines.join('\n')
 }
 
+export interface MixChecks { mix: 'users' | 'bench'; rows: TargetSummary[]; count: CountedResult | null }
+
 export interface CheckInput {
-  rows: TargetSummary[]
-  count: CountedResult | null
+  mixes: MixChecks[]
   soak: CountedResult | null
   big: Transfer[] | null
 }
 
+const peakOf = (rows: TargetSummary[], target: string): number | null => rows.find((row) => row.target === target)?.peakRssBytes ?? null
+
+/** Issue 13's targets on the cardinality mix, as ratios from one run. */
+function usersChecks (m: MixChecks, out: Check[]): void {
+  const src = 'issue 13'
+  const r = ratios(m.rows)
+  if (r !== null) {
+    out.push({ name: 'cardinality mix: hopwatch >= 1.0x bare req/s', pass: r.rps >= 1.0, value: x(r.rps), source: src })
+    out.push({ name: 'cardinality mix: hopwatch p99 <= 1.1x bare', pass: r.p99 <= 1.1, value: x(r.p99), source: src })
+    if (r.cpu !== null && r.auditCpuUs !== null) out.push({ name: 'cardinality mix: audit cost <= 15% of bare CPU/req', pass: r.cpu <= 1.15, value: `${((r.cpu - 1) * 100).toFixed(1)}% (${r.auditCpuUs.toFixed(1)} µs)`, source: src })
+  }
+  const hop = peakOf(m.rows, 'hopwatch')
+  const bare = peakOf(m.rows, 'bare')
+  if (hop !== null && bare !== null) out.push({ name: 'cardinality mix: peak RSS <= bare + 32 MiB (rounds)', pass: hop <= bare + 32 * MiB, value: `${mib(hop)} vs ${mib(bare)} MiB`, source: src })
+  if (m.count !== null) {
+    const c = m.count
+    const long = c.completed >= 1_000_000
+    out.push({ name: `cardinality mix: RSS growth < 10% from the first 100k to the last segment (${c.completed} requests)`, pass: c.rssGrowthPct === null ? null : long ? c.rssGrowthPct < 10 : null, value: c.rssGrowthPct === null ? '-' : `${c.rssGrowthPct.toFixed(1)}%${long ? '' : ' (fewer than 1M: not the target run)'}`, source: src })
+    out.push({ name: 'cardinality mix counted run: zero lost exchanges', pass: c.lost === 0, value: `${c.counted}/${c.sent}`, source: src })
+  }
+}
+
+/** The fixed mix's targets from issues 2, 6 and 13. */
+function fixedChecks (m: MixChecks, out: Check[]): void {
+  const r = ratios(m.rows)
+  if (r !== null) {
+    out.push({ name: 'fixed mix: hopwatch >= 1.0x bare req/s', pass: r.rps >= 1.0, value: x(r.rps), source: 'issues 6, 13' })
+    out.push({ name: 'fixed mix: hopwatch p99 <= 1.2x bare', pass: r.p99 <= 1.2, value: x(r.p99), source: 'issue 2' })
+    out.push({ name: 'fixed mix: hopwatch p99 <= bare p99', pass: r.p99 <= 1.0, value: x(r.p99), source: 'issue 6' })
+    if (r.auditCpuUs !== null) out.push({ name: 'fixed mix: audit adds <= 10 µs CPU/req (hopwatch - bare)', pass: r.auditCpuUs <= 10, value: `${r.auditCpuUs.toFixed(1)} µs`, source: 'issue 6' })
+  }
+  if (m.count !== null) {
+    const peak = m.count.checkpoints[m.count.checkpoints.length - 1]?.peakRssBytes ?? null
+    out.push({ name: `fixed mix: peak RSS <= 150 MiB after ${m.count.completed} requests`, pass: m.count.completed < 200_000 ? null : peak !== null && peak <= 150 * MiB, value: `${mib(peak)} MiB${m.count.completed < 200_000 ? ' (fewer than 200k: not the target run)' : ''}`, source: 'issue 2' })
+    out.push({ name: 'fixed mix counted run: zero lost exchanges', pass: m.count.lost === 0, value: `${m.count.counted}/${m.count.sent}`, source: 'issue 2' })
+  }
+}
+
 export function checks (input: CheckInput): Check[] {
   const out: Check[] = []
-  const r = ratios(input.rows)
-  if (r !== null) {
-    out.push({ name: 'hopwatch >= 0.9x bare req/s', pass: r.rps >= 0.9, value: x(r.rps), source: 'issue 2' })
-    out.push({ name: 'hopwatch p99 <= 1.2x bare', pass: r.p99 <= 1.2, value: x(r.p99), source: 'issue 2' })
-    out.push({ name: 'hopwatch >= 1.0x bare req/s', pass: r.rps >= 1.0, value: x(r.rps), source: 'issue 6' })
-    out.push({ name: 'hopwatch p99 <= bare p99', pass: r.p99 <= 1.0, value: x(r.p99), source: 'issue 6' })
-    if (r.auditCpuUs !== null) out.push({ name: 'audit adds <= 10 µs CPU/req (hopwatch - bare)', pass: r.auditCpuUs <= 10, value: `${r.auditCpuUs.toFixed(1)} µs`, source: 'issue 6' })
-  }
-  const hop = input.rows.find((row) => row.target === 'hopwatch')
-  if (hop?.counted != null) out.push({ name: 'rounds: every request sent through hopwatch counted', pass: hop.counted === hop.sent, value: `${hop.counted}/${hop.sent}`, source: 'issue 2' })
-  if (input.count !== null) {
-    const peak = input.count.checkpoints[input.count.checkpoints.length - 1]?.peakRssBytes ?? null
-    out.push({ name: `peak RSS <= 150 MiB after ${input.count.completed} requests`, pass: input.count.completed < 200_000 ? null : peak !== null && peak <= 150 * MiB, value: `${mib(peak)} MiB${input.count.completed < 200_000 ? ' (fewer than 200k: not the target run)' : ''}`, source: 'issue 2' })
-    out.push({ name: 'counted run: zero lost exchanges', pass: input.count.lost === 0, value: `${input.count.counted}/${input.count.sent}`, source: 'issue 2' })
+  for (const m of input.mixes) {
+    if (m.mix === 'users') usersChecks(m, out)
+    else fixedChecks(m, out)
+    const hop = m.rows.find((row) => row.target === 'hopwatch')
+    if (hop?.counted != null) out.push({ name: `${m.mix === 'users' ? 'cardinality' : 'fixed'} mix rounds: every request sent through hopwatch counted`, pass: hop.counted === hop.sent, value: `${hop.counted}/${hop.sent}`, source: 'issue 2' })
   }
   if (input.soak !== null) {
     const s = input.soak

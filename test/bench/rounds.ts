@@ -4,8 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { cpuMicros, peakRssBytes, systemCpu } from './procs.js'
 import type { Target, Totals, Upstream } from './targets.js'
 import { runWrk, type WrkResult } from './wrk.js'
+import type { Mix } from './shapes.js'
 
-export interface LoadShape { connections: number; threads: number; seconds: number }
+export interface LoadShape { connections: number; threads: number; seconds: number; mix: Mix }
 
 export interface Sample {
   target: string
@@ -76,7 +77,7 @@ export async function measuredRun (target: Target, upstream: Upstream, load: Loa
   const upCpuBefore = cpuMicros(upstream.pid) ?? 0
   const sysBefore = systemCpu()
   const selfBefore = process.cpuUsage()
-  const wrk = await runWrk({ url: target.url, host: target.host, mix: 'bench', connections: load.connections, threads: load.threads, seconds: load.seconds, quota: 0 })
+  const wrk = await runWrk({ url: target.url, host: target.host, mix: load.mix, connections: load.connections, threads: load.threads, seconds: load.seconds, quota: 0 })
   const self = process.cpuUsage(selfBefore)
   const sysAfter = systemCpu()
   const upCpu = (cpuMicros(upstream.pid) ?? 0) - upCpuBefore

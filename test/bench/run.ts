@@ -12,9 +12,9 @@ import { countedRun, type CountedResult } from './counted.js'
 import { killAllSync, stopAll, stopChild } from './procs.js'
 import { profileTarget, type ProfileSummary } from './profile.js'
 import { bigTable, checkLines, checks, countedTable, profileText, ratios, ratioTable, targetTable } from './report.js'
-import { runRounds, summarize } from './rounds.js'
+import { runRounds, summarize, type Sample, type TargetSummary } from './rounds.js'
 import { directTarget, findMitmdump, startBare, startHopwatch, startMitmproxy, startUpstream, type Target, type Upstream } from './targets.js'
-import { findWrk, runWrk } from './wrk.js'
+import { findWrk, runWrk, setUserCount } from './wrk.js'
 
 const log = (line: string): void => { console.log(line) }
 
@@ -52,28 +52,52 @@ async function startTargets (upstream: Upstream, o: BenchOptions): Promise<{ tar
   return { targets, mitm }
 }
 
-async function bench (o: BenchOptions): Promise<Record<string, unknown>> {
-  const load = { connections: o.connections, threads: o.threads, seconds: o.seconds }
-  log(`hopwatch bench: ${o.rounds} interleaved round(s) of ${o.seconds} s per target, ${o.connections} connections, wrk -t${o.threads}, ${cpus().length} CPUs, node ${process.version}${o.hopwatchNodeArgs.length > 0 ? `, hopwatch with ${o.hopwatchNodeArgs.join(' ')}` : ''}`)
-  const startLoad = loadavg().map((v) => v.toFixed(1)).join(' ')
-  const commit = measuredCommit()
-  log(`hopwatch commit: ${commit}`)
-  const upstream = await startUpstream()
+const MIX_LABEL = { users: 'cardinality mix', bench: 'fixed mix' } as const
+
+interface TimedMix { mix: 'users' | 'bench'; rows: TargetSummary[]; samples: Sample[] }
+
+/** Fresh targets for one mix: warm-up, interleaved rounds, summaries (peak RSS read before they stop). */
+async function timedMix (mix: 'users' | 'bench', upstream: Upstream, o: BenchOptions): Promise<TimedMix & { mitm: string }> {
+  const load = { connections: o.connections, threads: o.threads, seconds: o.seconds, mix }
+  log(`\n${MIX_LABEL[mix]}${mix === 'users' ? ` (${o.users.toLocaleString('en')} users, each their own JWT, session cookie and API key)` : ''}:`)
   const { targets, mitm } = await startTargets(upstream, o)
   log(`mitmproxy: ${mitm}`)
   for (const t of targets) log(`  ${t.name.padEnd(9)} ${t.url}${t.pid === null ? '' : ` pid ${t.pid}`}`)
   log(`warm-up: ${o.warmup} s per target`)
-  for (const t of targets) if (o.warmup > 0) await runWrk({ url: t.url, host: t.host, mix: 'bench', connections: o.connections, threads: o.threads, seconds: o.warmup, quota: 0 })
-
+  for (const t of targets) if (o.warmup > 0) await runWrk({ url: t.url, host: t.host, mix, connections: o.connections, threads: o.threads, seconds: o.warmup, quota: 0 })
   log('rounds:')
   const samples = await runRounds(targets, upstream, load, o.rounds, log, o.maxForeignPct)
   const rows = summarize(targets, samples)
   for (const t of targets) if (t.child !== null) await stopChild(t.child)
+  return { mix, rows, samples, mitm }
+}
 
-  log(`counted run: ${o.count.toLocaleString('en')} requests through a fresh hopwatch at ${o.connections} connections`)
+async function counted (mix: 'users' | 'bench', total: number, upstream: Upstream, o: BenchOptions): Promise<CountedResult> {
+  log(`counted run, ${MIX_LABEL[mix]}: ${total.toLocaleString('en')} requests through a fresh hopwatch at ${o.connections} connections`)
   const fresh = await startHopwatch(upstream, { nodeArgs: o.hopwatchNodeArgs })
-  const count = await countedRun(fresh, upstream, { mix: 'bench', total: o.count, segment: 100_000, connections: o.connections, threads: o.threads }, log)
+  const run = await countedRun(fresh, upstream, { mix, total, segment: 100_000, connections: o.connections, threads: o.threads }, log)
   if (fresh.child !== null) await stopChild(fresh.child)
+  return run
+}
+
+async function bench (o: BenchOptions): Promise<Record<string, unknown>> {
+  log(`hopwatch bench: ${o.rounds} interleaved round(s) of ${o.seconds} s per target and mix, ${o.connections} connections, wrk -t${o.threads}, ${cpus().length} CPUs, node ${process.version}${o.hopwatchNodeArgs.length > 0 ? `, hopwatch with ${o.hopwatchNodeArgs.join(' ')}` : ''}`)
+  const startLoad = loadavg().map((v) => v.toFixed(1)).join(' ')
+  const commit = measuredCommit()
+  log(`hopwatch commit: ${commit}`)
+  setUserCount(o.users)
+  const upstream = await startUpstream()
+  const timed: TimedMix[] = []
+  let mitm = ''
+  for (const mix of o.mixes) {
+    const result = await timedMix(mix, upstream, o)
+    mitm = result.mitm
+    timed.push(result)
+  }
+  const countedRuns: Array<{ mix: 'users' | 'bench'; run: CountedResult }> = []
+  if (o.mixes.includes('users')) countedRuns.push({ mix: 'users', run: await counted('users', o.count, upstream, o) })
+  if (o.mixes.includes('bench') && o.countFixed > 0) countedRuns.push({ mix: 'bench', run: await counted('bench', o.countFixed, upstream, o) })
+  const load = { connections: o.connections, threads: o.threads, seconds: o.seconds, mix: o.mixes[0] ?? 'users' }
 
   let soak: CountedResult | null = null
   if (o.soak) {
@@ -102,22 +126,24 @@ async function bench (o: BenchOptions): Promise<Record<string, unknown>> {
 
   const lint = await lintBench().catch((err: unknown) => { log(`  lint bench failed: ${(err as Error).message}`); return null })
 
-  const list = checks({ rows, count, soak, big })
-  log('\n## Throughput and latency (median over rounds)\n')
-  log(targetTable(rows))
-  const other = Math.max(0, ...rows.map((r) => r.foreignPct.max))
-  log(`\nOther processes on this machine used up to ${other.toFixed(0)}% of its CPU during the kept runs (load average at start ${startLoad}).${other > o.maxForeignPct ? ' The ratios are less trustworthy than on a quiet machine.' : ''}`)
-  log('\n## Ratios\n')
-  log(ratioTable(rows))
+  const list = checks({ mixes: timed.map((t) => ({ mix: t.mix, rows: t.rows, count: countedRuns.find((c) => c.mix === t.mix)?.run ?? null })), soak, big })
+  for (const t of timed) {
+    log(`\n## ${MIX_LABEL[t.mix]}: throughput and latency (median over rounds)\n`)
+    log(targetTable(t.rows))
+    const other = Math.max(0, ...t.rows.map((r) => r.foreignPct.max))
+    log(`\nOther processes on this machine used up to ${other.toFixed(0)}% of its CPU during the kept runs (load average at start ${startLoad}).${other > o.maxForeignPct ? ' The ratios are less trustworthy than on a quiet machine.' : ''}`)
+    log(`\n## ${MIX_LABEL[t.mix]}: ratios\n`)
+    log(ratioTable(t.rows))
+  }
   log('\n## Counted runs (fresh hopwatch each)\n')
-  log(countedTable([{ label: 'bench mix', run: count }, ...(soak === null ? [] : [{ label: 'soak mix', run: soak }])]))
+  log(countedTable([...countedRuns.map((c) => ({ label: MIX_LABEL[c.mix], run: c.run })), ...(soak === null ? [] : [{ label: 'soak mix', run: soak }])]))
   if (big !== null) { log('\n## 1 GiB transfers through hopwatch\n'); log(bigTable(big)) }
-  for (const p of profiles) { log(`\n## CPU profile\n`); log(profileText(p)) }
+  for (const p of profiles) { log(`\n## CPU profile (${MIX_LABEL[load.mix]})\n`); log(profileText(p)) }
   if (lint !== null) log(`\nlint bench: ${lint.files} files in ${lint.ms.toFixed(0)} ms`)
   log(`\nmitmproxy: ${mitm}`)
   log('\n## Targets (informational)\n')
   log(checkLines(list))
-  return { startedAt: new Date().toISOString(), commit, machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadAtStart: startLoad }, options: o, mitmproxy: mitm, samples, summary: rows, ratios: ratios(rows), count, soak, big, profiles, lint, checks: list }
+  return { startedAt: new Date().toISOString(), commit, machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, loadAtStart: startLoad }, options: o, mitmproxy: mitm, mixes: timed.map((t) => ({ mix: t.mix, samples: t.samples, summary: t.rows, ratios: ratios(t.rows) })), counted: countedRuns, soak, big, profiles, lint, checks: list }
 }
 
 async function main (): Promise<number> {

@@ -2,7 +2,8 @@
 // synthetic (made up here, signed by nothing). 'bench' is the steady mix of the timed rounds;
 // 'soak' adds statuses (3xx/4xx/5xx/204), Set-Cookie answers and odd credential shapes.
 
-export type Mix = 'bench' | 'soak'
+/** 'users' is the cardinality mix of users.ts (built in Lua per request, not a fixed list). */
+export type Mix = 'bench' | 'soak' | 'users'
 
 function b64url (value: string): string {
   return Buffer.from(value).toString('base64url')
@@ -58,6 +59,7 @@ const SOAK_EXTRA: Shape[] = [
 
 /** How many requests of the mix the upstream answers with 4xx/5xx (wrk counts those as status errors). */
 export function errorStatusShare (mix: Mix): number {
+  if (mix === 'users') return 0.05
   const shapes = mix === 'bench' ? BENCH : [...BENCH, ...SOAK_EXTRA]
   const errors = shapes.filter((s) => s.path.startsWith('/unauth/') || /^\/status\/[45]/.test(s.path)).length
   return errors / shapes.length
@@ -71,7 +73,7 @@ function raw (shape: Shape, host: string): string {
 }
 
 /** Raw requests of the mix, with Host set to host:port of the target. */
-export function rawRequests (mix: Mix, host: string): string[] {
+export function rawRequests (mix: Exclude<Mix, 'users'>, host: string): string[] {
   const shapes = mix === 'bench' ? BENCH : [...BENCH, ...SOAK_EXTRA]
   return shapes.map((s) => raw(s, host))
 }
