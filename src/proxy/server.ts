@@ -81,6 +81,7 @@ export async function startServer (config: Config, options: ServerOptions = {}):
     diagnoser,
     observers: edge === null ? [metrics] : [metrics, edge.originObserver]
   })
+  metrics.watchAudit(auditor)
   const tap = config.probeSecret === null ? null : createCanaryTap({ secret: config.probeSecret, credentialHeaders: credentialNames })
   const traffic = await createTrafficApp({
     config,
