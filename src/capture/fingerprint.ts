@@ -47,6 +47,17 @@ function padHmac (key: Buffer): Hasher | null {
   }
 }
 
+/** The label whose keyed hash identifies a key without revealing it. */
+const KEY_ID_LABEL = 'hopwatch fingerprint key id v1'
+
+/**
+ * A non-secret id of the hasher's key: the keyed hash of a fixed label. Equal keys give equal
+ * ids; the id tells no more about the key than any fingerprint in a report already does.
+ */
+export function fingerprintKeyId (hash: Hasher): string {
+  return hash(KEY_ID_LABEL)
+}
+
 /** A keyed hash function; a random key per process unless one is configured. */
 export function createHasher (key: string | null): Hasher {
   const raw = key === null ? randomAsciiKey() : Buffer.from(key, 'utf8')

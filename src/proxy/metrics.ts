@@ -21,10 +21,15 @@ export interface Metrics {
   observe: (exchange: Exchange, findings: readonly Finding[]) => void
   /** Findings made outside the rules (edge/origin pairing), counted like the rules' own. */
   countFindings: (findings: readonly Finding[]) => void
+  /** Where the audit's own counts (failures, refused requests) are read at each scrape. */
+  watchAudit: (source: AuditCounts) => void
   render: () => Promise<string>
   contentType: string
   registry: Registry
 }
+
+/** The Auditor's counters, read when Prometheus scrapes. */
+export interface AuditCounts { readonly failures: number; readonly refused: number }
 
 /** Seconds; from a cache hit to a slow upstream near the default 30 s timeout. */
 export const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
@@ -70,6 +75,19 @@ export function createMetrics (options: MetricsOptions = {}): Metrics {
     registers: [registry]
   })
 
+  const auditFailures = new Counter({
+    name: 'hopwatch_audit_failures_total',
+    help: 'Exchanges whose audit threw (the traffic was forwarded regardless: the audit fails open).',
+    registers: [registry]
+  })
+  const refused = new Counter({
+    name: 'hopwatch_requests_refused_total',
+    help: 'Requests the HTTP parser refused before they became exchanges (malformed or smuggling-shaped: 400, 408, 431).',
+    registers: [registry]
+  })
+  let audit: AuditCounts | null = null
+  const auditSeen = { failures: 0, refused: 0 }
+
   // observe() runs after every exchange: it only bumps plain numbers. prom-client is brought
   // up to date when Prometheus scrapes (render), so no label hashing happens per exchange.
   interface Tally { counter: Counter<string>; labels: Record<string, string>; value: number; reported: number }
@@ -105,6 +123,12 @@ export function createMetrics (options: MetricsOptions = {}): Metrics {
       tally.reported = tally.value
     }
     flushDurations()
+    if (audit !== null) {
+      if (audit.failures > auditSeen.failures) auditFailures.inc(audit.failures - auditSeen.failures)
+      if (audit.refused > auditSeen.refused) refused.inc(audit.refused - auditSeen.refused)
+      auditSeen.failures = audit.failures
+      auditSeen.refused = audit.refused
+    }
   }
   const headerLabel = (key: string): string => headers.has(key) ? key : 'other'
 
@@ -145,6 +169,7 @@ export function createMetrics (options: MetricsOptions = {}): Metrics {
   return {
     observe,
     countFindings,
+    watchAudit: (source) => { audit = source },
     render: async () => { flush(); return await registry.metrics() },
     contentType: registry.contentType,
     registry

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import type { Logger } from 'pino'
 import type { Config } from '../config/config.js'
 import { credentialHeaderSet } from '../capture/credential-names.js'
-import { createHasher } from '../capture/fingerprint.js'
+import { createHasher, fingerprintKeyId } from '../capture/fingerprint.js'
 import { ExchangeStore } from '../store/store.js'
 import { Auditor } from './audit.js'
 import { createTrafficApp } from './traffic.js'
@@ -64,6 +64,7 @@ export async function startServer (config: Config, options: ServerOptions = {}):
   })
   const metrics = createMetrics({ credentialHeaders: config.credentialHeaders })
   const hash = createHasher(config.fingerprintKey)
+  const keyId = fingerprintKeyId(hash)
   const edgeConfig = config.edge
   const edge = edgeConfig === null ? null : await createEdgeTap({
       config: { ...config, edge: edgeConfig },
@@ -80,6 +81,7 @@ export async function startServer (config: Config, options: ServerOptions = {}):
     diagnoser,
     observers: edge === null ? [metrics] : [metrics, edge.originObserver]
   })
+  metrics.watchAudit(auditor)
   const tap = config.probeSecret === null ? null : createCanaryTap({ secret: config.probeSecret, credentialHeaders: credentialNames })
   const traffic = await createTrafficApp({
     config,
@@ -87,7 +89,7 @@ export async function startServer (config: Config, options: ServerOptions = {}):
     ...(tap === null ? {} : { answer: (request) => tap(request.raw) }),
     ...(edge === null ? {} : { pair: edge.originHooks })
   })
-  const report = (): ReturnType<typeof buildReport> => buildReport(store, diagnoser.snapshot(), auditor, edge?.report() ?? null)
+  const report = (): ReturnType<typeof buildReport> => buildReport(store, diagnoser.snapshot(), auditor, edge?.report() ?? null, keyId)
   const admin = await createAdminApp({
     store,
     token: config.adminToken,

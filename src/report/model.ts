@@ -13,6 +13,11 @@ export interface RouteRow { method: string; route: string; exchanges: number; un
 export interface Report {
   generatedAt: string
   since: string
+  /**
+   * A non-secret id of the fingerprint key (an HMAC of a fixed label under it): reports with
+   * equal ids hash equal tokens equally, so a fleet merge can compare their fingerprints.
+   */
+  fingerprintKeyId?: string | null
   totals: { exchanges: number; withCredentials: number; evicted: number; stored: number; auditFailures: number; refused: number }
   headers: HeaderRow[]
   statuses: Record<string, number>
@@ -25,7 +30,7 @@ export interface Report {
 
 export interface AuditCounts { failures: number; refused: number }
 
-export function buildReport (store: ExchangeStore, diagnosis: DiagnosisSnapshot | null, audit: AuditCounts, pairing: PairingReport | null = null): Report {
+export function buildReport (store: ExchangeStore, diagnosis: DiagnosisSnapshot | null, audit: AuditCounts, pairing: PairingReport | null = null, fingerprintKeyId: string | null = null): Report {
   const headers = [...store.headers.entries()]
     .map(([name, c]) => ({ name, ...c }))
     .sort((a, b) => b.arrived - a.arrived || a.name.localeCompare(b.name))
@@ -39,6 +44,7 @@ export function buildReport (store: ExchangeStore, diagnosis: DiagnosisSnapshot 
   return {
     generatedAt: new Date().toISOString(),
     since: store.since.toISOString(),
+    fingerprintKeyId,
     totals: {
       exchanges: store.total,
       withCredentials: store.withCredentials,

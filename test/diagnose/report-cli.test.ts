@@ -74,7 +74,8 @@ t.test('defaults', async (t) => {
   const parsed = parseReportArgs([], {})
   t.not(parsed, 'help')
   if (parsed !== 'help') {
-    t.equal(parsed.admin.href, 'http://127.0.0.1:9090/')
+    t.equal(parsed.admins.length, 1)
+    t.equal(parsed.admins[0]?.href, 'http://127.0.0.1:9090/')
     t.equal(parsed.format, 'text')
     t.equal(parsed.token, null)
   }
