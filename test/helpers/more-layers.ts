@@ -44,6 +44,8 @@ export interface LayerOptions {
   directives?: string[]
   /** Squid only: options appended to the `cache_peer` line (e.g. `login=PASSTHRU`). */
   peerOptions?: string
+  /** Listen on this port (default: a free one), when what sends to it must know it first. */
+  port?: number
   /** Pass tap's `t` to stop the server in t.teardown. */
   t?: { teardown: (fn: () => Promise<void> | void) => void }
 }
@@ -112,7 +114,7 @@ export async function startLayer (name: LayerServerName, o: LayerOptions): Promi
   const dir = await mkdtemp(join(tmpdir(), `hopwatch-${name}-`))
   // Squid and Varnish drop privileges to their own users when started as root.
   await chmod(dir, 0o777)
-  const port = await freePort()
+  const port = o.port ?? await freePort()
   const p = plan(name, dir, port, o)
   for (const [file, text] of Object.entries(p.files)) await writeFile(join(dir, file), text)
   const child = spawn(LAYER_BINS[name], p.args, {

@@ -42,7 +42,10 @@ interface Defaults {
   authorization: boolean
   /** Lines of Authorization at the app for two sent; 'joined' = one line `a, b`. */
   duplicates: 2 | 'joined' | 0
+  /** Proxy-Authorization with a Cookie (Varnish passes such a request to the backend). */
   proxyAuthorization: boolean
+  /** Proxy-Authorization alone (Varnish looks it up in its cache, and fetches on a miss). */
+  proxyAuthorizationAlone: boolean
   underscoreName: string
   /** Status to the client for a 12 KB Authorization line. */
   bigStatus: number
@@ -55,11 +58,11 @@ interface Defaults {
 }
 
 const DEFAULTS: Record<LayerServerName, Defaults> = {
-  haproxy: { authorization: true, duplicates: 2, proxyAuthorization: true, underscoreName: 'x_api_key', bigStatus: 200, nominated: { status: 200, arrives: true }, adds: [], answers: [] },
-  caddy: { authorization: true, duplicates: 2, proxyAuthorization: false, underscoreName: 'X_api_key', bigStatus: 200, nominated: { status: 200, arrives: false }, adds: ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto'], answers: [['server', /^Caddy$/]] },
-  varnish: { authorization: true, duplicates: 2, proxyAuthorization: true, underscoreName: 'X_Api_Key', bigStatus: 400, nominated: { status: 400, arrives: false }, adds: ['x-forwarded-for', 'x-varnish'], answers: [['via', /varnish/i], ['x-varnish', /^\d+/]] },
-  squid: { authorization: false, duplicates: 0, proxyAuthorization: false, underscoreName: 'X_Api_Key', bigStatus: 200, nominated: { status: 200, arrives: false }, adds: ['via', 'x-forwarded-for', 'surrogate-capability'], answers: [['via', /\(squid\/[\d.]+\)/], ['x-cache', /from/]] },
-  lighttpd: { authorization: true, duplicates: 'joined', proxyAuthorization: true, underscoreName: 'X_Api_Key', bigStatus: 431, nominated: { status: 200, arrives: true }, adds: ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-host'], answers: [['server', /^lighttpd\//]] }
+  haproxy: { authorization: true, duplicates: 2, proxyAuthorization: true, proxyAuthorizationAlone: true, underscoreName: 'x_api_key', bigStatus: 200, nominated: { status: 200, arrives: true }, adds: [], answers: [] },
+  caddy: { authorization: true, duplicates: 2, proxyAuthorization: false, proxyAuthorizationAlone: false, underscoreName: 'X_api_key', bigStatus: 200, nominated: { status: 200, arrives: false }, adds: ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto'], answers: [['server', /^Caddy$/]] },
+  varnish: { authorization: true, duplicates: 2, proxyAuthorization: true, proxyAuthorizationAlone: false, underscoreName: 'X_Api_Key', bigStatus: 400, nominated: { status: 400, arrives: false }, adds: ['x-forwarded-for', 'x-varnish'], answers: [['via', /varnish/i], ['x-varnish', /^\d+/]] },
+  squid: { authorization: false, duplicates: 0, proxyAuthorization: false, proxyAuthorizationAlone: false, underscoreName: 'X_Api_Key', bigStatus: 200, nominated: { status: 200, arrives: false }, adds: ['via', 'x-forwarded-for', 'surrogate-capability'], answers: [['via', /\(squid\/[\d.]+\)/], ['x-cache', /from/]] },
+  lighttpd: { authorization: true, duplicates: 'joined', proxyAuthorization: true, proxyAuthorizationAlone: true, underscoreName: 'X_Api_Key', bigStatus: 431, nominated: { status: 200, arrives: true }, adds: ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-host'], answers: [['server', /^lighttpd\//]] }
 }
 
 for (const name of Object.keys(DEFAULTS) as LayerServerName[]) {
@@ -87,6 +90,8 @@ for (const name of Object.keys(DEFAULTS) as LayerServerName[]) {
       const pa = await send(url, up, '/pa', ['Proxy-Authorization: Basic cDpx', 'Cookie: sid=s1'])
       t.equal(valuesOf(pa.got ?? undefined, 'proxy-authorization').length === 1, truth.proxyAuthorization, `Proxy-Authorization ${truth.proxyAuthorization ? 'reaches' : 'does not reach'} the app`)
       t.equal(valuesOf(pa.got ?? undefined, 'cookie').length, 1, 'Cookie arrives')
+      const alone = await send(url, up, '/pa-alone', ['Proxy-Authorization: Basic cDpx'])
+      t.equal(valuesOf(alone.got ?? undefined, 'proxy-authorization').length === 1, truth.proxyAuthorizationAlone, `Proxy-Authorization alone ${truth.proxyAuthorizationAlone ? 'reaches' : 'does not reach'} the app`)
 
       const big = await send(url, up, '/big', [`Authorization: ${BIG}`])
       t.equal(big.status, truth.bigStatus, `a 12 KB Authorization line: ${truth.bigStatus}`)
