@@ -32,6 +32,16 @@ export const STRIP_CAUSES: Readonly<Partial<Record<LayerId | 'default', string>>
     'vcl_backend_fetch (often added to make responses cacheable). Use `return (pass);` for authenticated requests instead.',
   traefik: 'Traefik: a headers middleware with `customRequestHeaders: { Authorization: "" }` removes it; ForwardAuth ' +
     'only copies the headers listed in `authResponseHeaders`.',
+  haproxy: 'HAProxy: look for `http-request del-header Authorization` (or `set-header` with a fixed value) in the ' +
+    'frontend or backend. A request header over `tune.bufsize` (16384 bytes by default, header and line included) ' +
+    'is refused with 400 before any rule: raise `tune.bufsize` for big JWTs.',
+  caddy: 'Caddy: look for `header_up -Authorization` in `reverse_proxy`. Caddy (Go) never forwards ' +
+    '`Proxy-Authorization`, nor a header the client nominated in `Connection`; send the credential as Authorization.',
+  squid: 'Squid: an accelerator forwards neither Authorization nor Proxy-Authorization to an origin-server ' +
+    '`cache_peer` unless that line has `login=PASSTHRU`; also look for `request_header_access Authorization deny`.',
+  lighttpd: 'lighttpd: look for `setenv.set-request-header` / `setenv.add-request-header` setting Authorization ' +
+    '(mod_setenv). Request headers over 8 KB get 431 (`server.max-request-field-size`); two Authorization lines ' +
+    'reach the app joined into one (`a, b`).',
   'unknown-proxy': 'An unrecognised proxy is in front (see Via / X-Forwarded-For): check its header rules for one ' +
     'that removes the credential header.',
   default: 'No proxy was recognised in front: the client most likely did not send the credential. Check that the ' +

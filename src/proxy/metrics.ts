@@ -35,7 +35,7 @@ export interface AuditCounts { readonly failures: number; readonly refused: numb
 export const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
 const LAYERS: ReadonlySet<string> = new Set([
   'cloudflare', 'cloudfront', 'aws-api-gateway', 'aws-alb', 'nginx', 'ingress-nginx', 'apache', 'envoy',
-  'varnish', 'traefik', 'unknown-proxy', 'client', 'hopwatch'
+  'varnish', 'traefik', 'haproxy', 'caddy', 'squid', 'lighttpd', 'unknown-proxy', 'client', 'hopwatch'
 ])
 const SEVERITIES: ReadonlySet<string> = new Set(['error', 'warning', 'info'])
 

@@ -89,6 +89,30 @@ function envoyExtra (view: ExchangeView): Clue[] {
   return []
 }
 
+/** HAProxy 2.x (HTX) forwards every name in lower case; `option forwardfor` adds x-forwarded-for, nothing else. */
+function haproxyExtra (view: ExchangeView): Clue[] {
+  if (view.rawNames.length < 3 || !view.has('x-forwarded-for')) return []
+  for (const name of view.rawNames) if (name !== name.toLowerCase()) return []
+  for (const name of FORWARDED_X) if (name !== 'x-forwarded-for' && view.has(name)) return []
+  if (view.has('x-real-ip') || view.has('via') || view.has('forwarded')) return []
+  return [
+    { text: 'every header name in lower case (HAProxy HTX)', strong: false },
+    { text: 'x-forwarded-for alone (option forwardfor)', strong: false }
+  ]
+}
+
+/** Go's canonical form: `X-Forwarded-For`, `X_api_key` (what net/http writes). */
+const GO_CANONICAL = /^(?:[A-Z0-9][a-z0-9_.!#$%&'*+^`|~]*)(?:-[A-Z0-9][a-z0-9_.!#$%&'*+^`|~]*)*$/
+
+/** Caddy's reverse_proxy adds X-Forwarded-For, -Host and -Proto only, and writes every name in Go's canonical form. */
+function caddyExtra (view: ExchangeView): Clue[] {
+  if (!view.has('x-forwarded-for') || !view.has('x-forwarded-host') || !view.has('x-forwarded-proto')) return []
+  if (view.has('x-forwarded-server') || view.has('x-forwarded-port') || view.has('x-real-ip') || view.has('x-host') || view.has('via')) return []
+  const clues: Clue[] = [{ text: 'X-Forwarded-For + X-Forwarded-Host + X-Forwarded-Proto only (Caddy reverse_proxy defaults)', strong: false }]
+  if (view.rawNames.every((name) => GO_CANONICAL.test(name))) clues.push({ text: 'every header name in Go canonical form', strong: false })
+  return clues
+}
+
 export const SIGNATURES: readonly Signature[] = [
   {
     id: 'cloudflare',
@@ -136,7 +160,7 @@ export const SIGNATURES: readonly Signature[] = [
     extra: ingressExtra,
     yieldsTo: []
   },
-  { id: 'apache', strong: [], weak: ['X-Forwarded-Server'], prefixes: [], via: /apache/i, extra: apacheExtra, yieldsTo: ['traefik'] },
+  { id: 'apache', strong: [], weak: ['X-Forwarded-Server'], prefixes: [], via: /apache/i, extra: apacheExtra, yieldsTo: ['traefik', 'caddy', 'lighttpd'] },
   { id: 'traefik', strong: [], weak: [], prefixes: [], via: /traefik/i, extra: traefikExtra, yieldsTo: [] },
   {
     id: 'envoy',
@@ -147,5 +171,10 @@ export const SIGNATURES: readonly Signature[] = [
     extra: envoyExtra,
     yieldsTo: []
   },
-  { id: 'varnish', strong: ['X-Varnish'], weak: [], prefixes: [], via: /varnish/i, extra: null, yieldsTo: [] }
+  { id: 'varnish', strong: ['X-Varnish'], weak: [], prefixes: [], via: /varnish/i, extra: null, yieldsTo: [] },
+  // Measured on the Debian servers: docs/layers.md.
+  { id: 'haproxy', strong: [], weak: [], prefixes: [], via: /haproxy/i, extra: haproxyExtra, yieldsTo: [] },
+  { id: 'caddy', strong: [], weak: [], prefixes: [], via: /caddy/i, extra: caddyExtra, yieldsTo: ['traefik', 'lighttpd'] },
+  { id: 'squid', strong: [], weak: ['Surrogate-Capability'], prefixes: [], via: /squid/i, extra: null, yieldsTo: [] },
+  { id: 'lighttpd', strong: ['X-Host'], weak: [], prefixes: [], via: /lighttpd/i, extra: null, yieldsTo: [] }
 ]
