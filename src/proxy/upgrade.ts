@@ -203,11 +203,16 @@ function forward (req: IncomingMessage, socket: Duplex, head: Buffer, o: Upgrade
     return true
   }
 
-  socket.once('close', () => {
+  // Before any answer, a client's FIN counts as gone, as on Node's plain path (httpAllowHalfOpen
+  // off); after a 101 it is passed on to the upstream instead (tunnel.ts).
+  const gone = (): void => {
     if (!answering()) return
     upstreamReq.destroy()
+    socket.destroy()
     record(CLIENT_GONE, true)
-  })
+  }
+  socket.once('close', gone)
+  socket.once('end', gone)
 
   upstreamReq.on('error', (err) => {
     if (!answering()) { socket.destroy(); return }
