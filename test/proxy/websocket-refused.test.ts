@@ -2,6 +2,7 @@
 // headers, body), the same as without hopwatch, and the audit records it like any other answer.
 // Failures before any answer are hopwatch's 502/504, as on plain requests.
 import t from 'tap'
+import { execFile, spawnSync } from 'node:child_process'
 import { request } from 'undici'
 import { startHopwatch, waitForExchanges, type TestHopwatch } from '../helpers/hopwatch.js'
 import { handshake } from '../helpers/ws-client.js'
@@ -145,25 +146,49 @@ t.test('client gone before the upstream answers: the upstream request is dropped
   t.equal(upstream.upgrades.length, 1)
 })
 
-const NodeWebSocket = (globalThis as { WebSocket?: typeof globalThis.WebSocket }).WebSocket
-t.test("Node's own WebSocket client", { skip: NodeWebSocket === undefined ? `Node ${process.version} has no global WebSocket (Node 22+, or --experimental-websocket)` : false }, async (t) => {
-  const { hw, wsUrl } = await setup(t)
-  const Client = NodeWebSocket as typeof globalThis.WebSocket
-  const echoed = await new Promise<string>((resolve, reject) => {
-    const ws = new Client(`${wsUrl}/node`)
-    const timer = setTimeout(() => { ws.close(); reject(new Error('no echo')) }, 10_000)
-    ws.onopen = () => { ws.send('from node') }
-    ws.onmessage = (event) => { clearTimeout(timer); resolve(String(event.data)); ws.close() }
-    ws.onerror = () => { clearTimeout(timer); reject(new Error('websocket error')) }
+// Node's own client (undici's WebSocket): global on Node 22+, behind --experimental-websocket on
+// Node 20, so it runs in a child process with the flag when this one has no global.
+const NODE_CLIENT = `
+const base = process.argv[1]
+const out = { hasClient: typeof WebSocket === 'function' }
+const run = (path, onOpen) => new Promise((resolve) => {
+  const ws = new WebSocket(base + path)
+  const timer = setTimeout(() => { out[path] = 'no answer'; resolve() }, 10000)
+  ws.onopen = () => onOpen(ws)
+  ws.onmessage = (event) => { out.echo = String(event.data); ws.close(4005, 'node says bye') }
+  // Node 20's client fires 'error' on a refused handshake but never 'close'.
+  ws.onerror = () => { out[path] = 'error'; if (path !== '/node') { clearTimeout(timer); resolve() } }
+  ws.onclose = (event) => { clearTimeout(timer); out[path + ':close'] = event.code; resolve() }
+})
+if (out.hasClient) {
+  await run('/node', (ws) => ws.send('from node'))
+  await run('/refuse401', (ws) => { out['/refuse401'] = 'opened'; ws.close() })
+}
+console.log(JSON.stringify(out))
+`
+const nodeFlags = typeof (globalThis as { WebSocket?: unknown }).WebSocket === 'function' ? [] : ['--experimental-websocket']
+const nodeHasClient = spawnSync(process.execPath, [...nodeFlags, '-e', "process.exit(typeof WebSocket === 'function' ? 0 : 1)"], { timeout: 10_000 }).status === 0
+
+async function runNodeClient (wsUrl: string): Promise<Record<string, unknown>> {
+  return await new Promise((resolve, reject) => {
+    execFile(process.execPath, [...nodeFlags, '--input-type=module', '-e', NODE_CLIENT, wsUrl], { timeout: 30_000 }, (err, stdout, stderr) => {
+      if (err !== null && stdout === '') { reject(new Error(`node client failed: ${stderr.slice(0, 500)}`)); return }
+      resolve(JSON.parse(stdout) as Record<string, unknown>)
+    })
   })
-  t.equal(echoed, 'echo:from node')
-  const refused = await new Promise<string>((resolve) => {
-    const ws = new Client(`${wsUrl}/refuse401`)
-    const timer = setTimeout(() => { ws.close(); resolve('no answer') }, 10_000)
-    ws.onopen = () => { clearTimeout(timer); resolve('opened') }
-    ws.onerror = () => { clearTimeout(timer); resolve('error') }
-  })
-  t.equal(refused, 'error', 'the 401 fails the handshake instead of opening a socket')
+}
+
+t.test("Node's own WebSocket client: echo and close code through, a 401 fails the handshake", { skip: nodeHasClient ? false : `Node ${process.version} has no WebSocket client, even with --experimental-websocket` }, async (t) => {
+  const { upstream, hw, wsUrl } = await setup(t)
+  const result = await runNodeClient(wsUrl)
+  t.equal(result.hasClient, true)
+  t.equal(result.echo, 'echo:from node')
+  t.equal(result['/node:close'], 4005)
+  const until = Date.now() + 5000
+  while (!upstream.closeCodes.includes(4005) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20))
+  t.ok(upstream.closeCodes.includes(4005), "Node's close code reached the upstream")
+  t.equal(result['/refuse401'], 'error', 'the 401 fails the handshake instead of opening a socket')
+  t.same(result, await runNodeClient(upstream.wsUrl), 'the same as straight to the upstream')
   await waitForExchanges(hw, 2)
   t.same(hw.store.list().map((e) => e.response.status).sort(), [101, 401])
 })
