@@ -1,6 +1,7 @@
 // The Auditor runs everything that is not forwarding, after the response has gone:
 // fingerprints, store, diagnosis, metrics, the log line. It never throws into the traffic.
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { IncomingMessage } from 'node:http'
 import type { Logger } from 'pino'
 import { buildExchange, type ExchangeInput } from '../capture/exchange.js'
 import { copyCredentialPairs } from '../capture/request.js'
@@ -10,8 +11,18 @@ import type { Diagnoser, Finding } from '../diagnose/types.js'
 import type { ExchangeStore } from '../store/store.js'
 import { exchangeLogWriter } from './log-line.js'
 import { ShapeMemo } from './shape-memo.js'
+import type { Pending } from './traffic.js'
 
 export interface ExchangeObserver { observe: (exchange: Exchange, findings: Finding[]) => void }
+
+/** How an upgrade request ended, as far as the audit cares. */
+export interface UpgradeOutcome {
+  startedAt: number
+  durationMs: number
+  /** The upstream's status (101 once switched), or hopwatch's own answer's. */
+  status: number
+  aborted: boolean
+}
 
 export interface AuditorOptions {
   credentialNames: Set<string>
@@ -85,28 +96,33 @@ export class Auditor {
     }
   }
 
-  /** A websocket upgrade: recorded when its headers leave for the upstream. */
-  afterUpgrade (request: FastifyRequest): void {
-    const pending = request.hw
-    if (pending === null) return
-    this.record({
-      id: this.nextId(),
-      startedAt: Date.now(),
-      durationMs: 0,
-      method: request.raw.method ?? 'GET',
-      url: request.raw.url ?? request.url,
-      httpVersion: request.raw.httpVersion,
-      rawHeaders: request.raw.rawHeaders,
-      arrivedPairs: pending.arrivedPairs,
-      forwarded: pending.forwarded,
-      status: 101,
-      upstreamHeaders: null,
-      clientStatus: 101,
-      error: null,
-      aborted: false,
-      websocket: true,
-      ...(pending.pairId === null ? {} : { pairId: pending.pairId })
-    })
+  /**
+   * An upgrade request (websocket): recorded once the upstream has switched protocols (101), or
+   * once its other answer, or hopwatch's own (400, 502, 504), has gone to the client.
+   */
+  afterUpgrade (req: IncomingMessage, pending: Pending, outcome: UpgradeOutcome): void {
+    try {
+      this.record({
+        id: this.nextId(),
+        startedAt: outcome.startedAt,
+        durationMs: outcome.durationMs,
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        httpVersion: req.httpVersion,
+        rawHeaders: req.rawHeaders,
+        arrivedPairs: pending.arrivedPairs,
+        forwarded: pending.forwarded,
+        status: outcome.status,
+        upstreamHeaders: pending.upstreamHeaders,
+        clientStatus: outcome.status,
+        error: pending.error,
+        aborted: outcome.aborted,
+        websocket: pending.websocket,
+        ...(pending.pairId === null ? {} : { pairId: pending.pairId })
+      })
+    } catch (err) {
+      this.failed(err)
+    }
   }
 
   record (input: ExchangeInput): Exchange {

@@ -86,7 +86,7 @@ export async function startServer (config: Config, options: ServerOptions = {}):
   const traffic = await createTrafficApp({
     config,
     auditor,
-    ...(tap === null ? {} : { answer: (request) => tap(request.raw) }),
+    ...(tap === null ? {} : { answer: tap }),
     ...(edge === null ? {} : { pair: edge.originHooks })
   })
   const report = (): ReturnType<typeof buildReport> => buildReport(store, diagnoser.snapshot(), auditor, edge?.report() ?? null, keyId)

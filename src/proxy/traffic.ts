@@ -1,11 +1,10 @@
 // The traffic listener: forwards everything to the upstream (plain requests with
-// @fastify/reply-from, websocket upgrades with @fastify/http-proxy) and notes, on the way, only
+// @fastify/reply-from, upgrade requests with src/proxy/upgrade.ts) and notes, on the way, only
 // references: the credential pairs that arrived, the header object that left, the upstream's
 // response headers. Everything else happens after the response.
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
-import httpProxy from '@fastify/http-proxy'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import replyFrom from '@fastify/reply-from'
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
+import type { IncomingMessage } from 'node:http'
 import type { Config } from '../config/config.js'
 import { copyCredentialPairs, type RawPairs } from '../capture/request.js'
 import type { HeaderBag } from '../capture/response.js'
@@ -13,6 +12,7 @@ import { pathOf } from '../capture/exchange.js'
 import { answerFromUpstream, NO_HEADERS } from './answer.js'
 import { upstreamFailure } from './errors.js'
 import { UpstreamPool } from './upstream-pool.js'
+import { forwardUpgrades } from './upgrade.js'
 import type { Auditor } from './audit.js'
 import { PAIR_KEY } from '../probe/pairing.js'
 
@@ -41,31 +41,11 @@ const EXTRA_METHODS = ['PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK',
   'ACL', 'BIND', 'REBIND', 'UNBIND', 'CHECKOUT', 'MERGE', 'MKACTIVITY', 'M-SEARCH', 'NOTIFY', 'SUBSCRIBE', 'UNSUBSCRIBE', 'PURGE', 'SOURCE']
 const BODYLESS_EXTRA = new Set(['COPY', 'MOVE', 'UNLOCK', 'LINK', 'UNLINK'])
 const METHODS = ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT', 'OPTIONS', 'TRACE', 'QUERY', ...EXTRA_METHODS]
-/** Request headers a websocket client library sets itself for the upstream handshake. */
-const WS_OWN_HEADERS = new Set(['connection', 'upgrade', 'sec-websocket-key', 'sec-websocket-version', 'sec-websocket-extensions', 'sec-websocket-protocol', 'host', 'content-length', 'transfer-encoding', 'keep-alive'])
 /** hopwatch forwards request headers up to this size; Node's default (16 KiB) would refuse big JWTs first. */
 export const MAX_HEADER_BYTES = 64 * 1024
 
 const SLASH = 0x2f
 const NOT_A_PATH = { error: 'bad_request_target', message: 'hopwatch forwards request targets that start with /.', source: 'hopwatch' }
-
-/**
- * Upgrade requests (websockets) are routed to @fastify/http-proxy, which proxies them; every
- * other request to hopwatch's own route, which hands it to @fastify/reply-from directly.
- */
-const UPGRADE = 'upgrade'
-type Strategy = NonNullable<NonNullable<FastifyServerOptions['routerOptions']>['constraints']>[string]
-type Store = ReturnType<ReturnType<Strategy['storage']>['get']>
-const upgradeStrategy: Strategy = {
-  name: 'hopwatchUpgrade',
-  storage () {
-    const handlers = new Map<unknown, Store>()
-    return { get: (value) => handlers.get(value) ?? null, set: (value, store) => { handlers.set(value, store) } }
-  },
-  // '' matches no constrained route, so plain requests fall to the unconstrained ones.
-  deriveConstraint: (req: IncomingMessage) => (req as { upgrade?: boolean }).upgrade === true ? UPGRADE : '',
-  mustMatchWhenDerived: false
-}
 
 /** Edge + origin taps: the edge stamps what it forwards, the origin reads the stamp and removes it. */
 export interface PairHooks {
@@ -79,8 +59,8 @@ export interface TrafficOptions {
   /** Where to forward; default config.upstream (the edge tap forwards to config.edge.upstream). */
   upstream?: URL
   pair?: PairHooks
-  /** Answers a request itself (e.g. a signed probe canary) instead of forwarding it. */
-  answer?: (req: FastifyRequest) => { status: number; body: unknown } | null
+  /** Answers a request itself (e.g. a signed probe canary) instead of forwarding it; upgrade requests too. */
+  answer?: (req: IncomingMessage) => { status: number; body: unknown } | null
 }
 
 function newPending (request: FastifyRequest, names: ReadonlySet<string>): Pending {
@@ -118,7 +98,7 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
   const { config, auditor, pair } = options
   const upstream = options.upstream ?? config.upstream
   const names = auditor.credentialNames
-  const applyPair = (request: FastifyRequest, headers: Record<string, unknown>, pending: Pending | null): void => {
+  const applyPair = (request: { raw: IncomingMessage }, headers: Record<string, unknown>, pending: Pending | null): void => {
     if (pair === undefined) return
     if (pair.read !== undefined) {
       delete headers[PAIR_KEY]
@@ -137,7 +117,7 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
     requestIdHeader: false,
     http: { maxHeaderSize: MAX_HEADER_BYTES },
     requestTimeout: config.clientTimeoutMs,
-    routerOptions: { querystringParser: () => ({}), maxParamLength: 8192, constraints: { [upgradeStrategy.name]: upgradeStrategy } }
+    routerOptions: { querystringParser: () => ({}), maxParamLength: 8192 }
   })
   for (const method of EXTRA_METHODS) app.addHttpMethod(method, { hasBody: !BODYLESS_EXTRA.has(method) })
   // Malformed or smuggling-shaped requests never become exchanges: fastify answers 400/408/431
@@ -148,7 +128,7 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
   if (options.answer !== undefined) {
     const answer = options.answer
     app.addHook('onRequest', async (request, reply) => {
-      const own = auditor.safely(() => answer(request), null)
+      const own = auditor.safely(() => answer(request.raw), null)
       // A signed canary is answered here and not recorded: it is synthetic, not traffic.
       if (own !== null) return reply.code(own.status).header('cache-control', 'no-store').send(own.body)
     })
@@ -164,26 +144,6 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
     const start = performance.now()
     // 'close' is emitted once per response; `on` spares the once() wrapper on every request.
     reply.raw.on('close', () => { auditor.afterResponse(request, reply, performance.now() - start) })
-  }
-
-  // Websocket upgrades: forward the client's headers (the library's default keeps only Cookie).
-  const wsHeaders = (_headers: unknown, request: FastifyRequest): Record<string, unknown> => {
-    const forwarded: Record<string, unknown> = {}
-    const incoming: IncomingHttpHeaders = request.headers
-    for (const [key, value] of Object.entries(incoming)) {
-      if (!WS_OWN_HEADERS.has(key) && value !== undefined) forwarded[key] = value
-    }
-    if (incoming.host !== undefined) forwarded.host = incoming.host
-    const pending = auditor.safely(() => newPending(request, names), null)
-    applyPair(request, forwarded, pending)
-    auditor.safely(() => {
-      if (pending === null) return
-      restoreDuplicates(forwarded, pending.arrivedPairs)
-      pending.forwarded = forwarded
-      pending.websocket = true
-      auditor.afterUpgrade(request)
-    }, undefined)
-    return forwarded
   }
 
   const pool = new UpstreamPool(upstream.origin, { connections: config.upstreamConnections, maxHeaderSize: MAX_HEADER_BYTES, timeoutMs: config.upstreamTimeoutMs })
@@ -239,16 +199,14 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
     scope.route({ method: METHODS, url: '/*', handler: forward })
   })
 
-  // Upgrades (websockets): @fastify/http-proxy, on routes only upgrade requests match.
-  await app.register(httpProxy, {
-    upstream: upstream.origin + basePath,
-    httpMethods: METHODS,
-    constraints: { [upgradeStrategy.name]: UPGRADE },
-    websocket: true,
-    internalRewriteLocationHeader: false,
-    disableRequestLogging: true,
-    // @fastify/http-proxy reads rewriteRequestHeaders from wsClientOptions; its types (ws ClientOptions) omit it.
-    wsClientOptions: { rewriteRequestHeaders: wsHeaders } as object
+  // Upgrade requests (websockets) never reach the routes: the upstream answers them first.
+  forwardUpgrades(app.server, {
+    upstream,
+    auditor,
+    timeoutMs: config.upstreamTimeoutMs,
+    maxHeaderSize: MAX_HEADER_BYTES,
+    applyPair: (req, headers, pending) => { applyPair({ raw: req }, headers, pending) },
+    ...(options.answer === undefined ? {} : { answer: options.answer })
   })
   return app
 }
