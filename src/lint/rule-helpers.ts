@@ -69,3 +69,20 @@ export function apacheBackends (section: ConfNode): Set<ApacheBackend> {
   for (const child of section.children ?? []) if (child.children) backendsIn(child, out)
   return out
 }
+
+/** The first include directly in `block` or one of its ancestors whose file was not found: what
+ *  it sets at that level (listen, CGIPassAuth, proxy_set_header...) is unknown to the rules. */
+export function unseenInclude (block: ConfNode | null): ConfNode | null {
+  let current = block
+  for (let i = 0; current && i < 1_000; i++) {
+    const found = (current.children ?? []).find((c) => c.unresolved === true)
+    if (found) return found
+    current = current.parent
+  }
+  return null
+}
+
+/** The words a rule appends when it could not see an include's content. */
+export function partialNote (include: ConfNode): string {
+  return `; partial verdict: ${include.name} ${include.args[0] ?? ''} (${include.file}:${include.line}) was not found, so what it sets could not be checked`
+}

@@ -63,7 +63,8 @@ export const APACHE_CASES: Record<string, RuleCases> = {
   'config-include-missing': {
     valid: [{ code: 'http { include /nonexistent-dir-hopwatch/*.conf; }\n', name: 'a glob that matches nothing is fine for nginx' }, { code: 'IncludeOptional /nonexistent-hopwatch.conf\n', dialect: 'apache' }],
     invalid: [
-      { code: 'http {\n  include /nonexistent-hopwatch/mime.types;\n}\n', findings: [{ line: 2, severity: 'warning' }] },
+      { name: 'absolute: lives where the config is deployed', code: 'http {\n  include /nonexistent-hopwatch/mime.types;\n}\n', findings: [{ line: 2, severity: 'info', messageId: 'elsewhere' }] },
+      { name: 'relative: should sit next to the config', code: 'http {\n  include hopwatch-missing-snippet.conf;\n}\n', findings: [{ line: 2, severity: 'warning', messageId: 'missing' }] },
       { code: 'Include /nonexistent-hopwatch.conf\n', dialect: 'apache', findings: [{ line: 1 }] }
     ]
   }

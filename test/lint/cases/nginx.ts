@@ -82,7 +82,13 @@ export const NGINX_CASES: Record<string, RuleCases> = {
     invalid: [
       { code: 'server {\n  listen 80;\n  server_name api.example.com;\n  return 301 https://api.example.com$request_uri;\n}\n', findings: [{ line: 4, severity: 'info' }] },
       { code: 'server {\n  listen 80;\n  server_name api.example.com;\n  location / {\n    return 307 https://auth.example.com/login;\n  }\n}\n', findings: [{ line: 5, severity: 'warning' }] },
-      { code: 'server {\n  listen 80;\n  server_name a.example;\n  rewrite ^/v1/(.*)$ http://b.example/$1 permanent;\n}\n', findings: [{ line: 4, severity: 'warning' }] }
+      { code: 'server {\n  listen 80;\n  server_name a.example;\n  rewrite ^/v1/(.*)$ http://b.example/$1 permanent;\n}\n', findings: [{ line: 4, severity: 'warning' }] },
+      { name: 'canonical www -> bare host', code: 'server {\n  listen 80;\n  server_name www.example.com;\n  return 301 http://example.com$request_uri;\n}\n', findings: [{ line: 4, severity: 'info', messageId: 'canonical-host' }] },
+      { name: 'bare -> www with https', code: 'server {\n  listen 80;\n  server_name example.com;\n  return 301 https://www.example.com$request_uri;\n}\n', findings: [{ line: 4, severity: 'info', messageId: 'canonical-host' }] },
+      { name: 'http -> https for the whole server', code: 'server {\n  listen 80;\n  server_name example.com www.example.com;\n  return 301 https://$host$request_uri;\n}\n', findings: [{ line: 4, severity: 'info', messageId: 'scheme-upgrade' }] },
+      { name: 'a redirect-only server sends the site elsewhere', code: 'server {\n  listen 443 ssl;\n  server_name old.example;\n  return 301 https://new.example.org$request_uri;\n}\n', findings: [{ line: 4, severity: 'info', messageId: 'site-moved' }] },
+      { name: 'http -> https on an API location', code: 'server {\n  listen 80;\n  server_name x.example;\n  location /api/ {\n    return 301 https://$host$request_uri;\n  }\n}\n', findings: [{ line: 5, severity: 'warning', messageId: 'api-scheme-upgrade' }] },
+      { name: 'listen in an include that is not there: partial, no guess', code: 'server {\n  include /nonexistent-hopwatch/listen.conf;\n  server_name a.example;\n  return 301 https://$host$request_uri;\n}\n', findings: [{ line: 4, severity: 'info', messageId: 'partial' }] }
     ]
   },
   'nginx-cache-authorized-responses': {
