@@ -1,4 +1,5 @@
 // Helpers the lint rules share: docs paths and the header directives of each server.
+import { effective } from './tree.js'
 import type { ConfNode } from './types.js'
 
 export function docsPath (id: string): string { return `docs/rules/${id}.md` }
@@ -31,7 +32,12 @@ export function switchValue (node: ConfNode | null): boolean | null {
 /** nginx auth_basic / auth_digest switched on in this block (not `off`). */
 export function hasProxyBasicAuth (block: ConfNode | null): boolean {
   if (!block?.children) return false
-  return block.children.some((c) => (c.key === 'auth_basic' || c.key === 'auth_digest') && c.args[0] !== undefined && c.args[0].toLowerCase() !== 'off')
+  // auth_basic is inherited from server/http unless the level sets its own (`off` included).
+  for (const key of ['auth_basic', 'auth_digest']) {
+    const applied = effective(block, key)
+    if (applied?.args[0] !== undefined && applied.args[0].toLowerCase() !== 'off') return true
+  }
+  return false
 }
 
 /** nginx sizes: 512, 8k, 1m. Null when not a size. */
@@ -45,9 +51,46 @@ export function parseSize (text: string | undefined): number | null {
 
 export type ApacheBackend = 'http' | 'fcgi' | 'cgi'
 
+/** The backend URL of ProxyPass / ProxyPassMatch: `ProxyPass /path URL` or, inside <Location>,
+ *  the single-argument `ProxyPass URL`; '!' for an exclusion, '' when there is none. */
+export function proxyPassTarget (node: ConfNode): string {
+  if (node.key !== 'proxypass' && node.key !== 'proxypassmatch') return ''
+  const first = node.args[0] ?? ''
+  if (first === '!' || /^[a-z][a-z0-9+.-]*:\/\//i.test(first) || /^unix:/i.test(first)) return first
+  return node.args[1] ?? ''
+}
+
+/** The first node matching `test` in `section`, its sub-sections, or directly in an ancestor. */
+export function inScope (section: ConfNode | null, test: (n: ConfNode) => boolean): ConfNode | null {
+  const stack: ConfNode[] = [...(section?.children ?? [])]
+  for (let i = 0; stack.length > 0 && i < 100_000; i++) {
+    const n = stack.pop()
+    if (!n) break
+    if (test(n)) return n
+    if (n.children) stack.push(...n.children)
+  }
+  let current = section?.parent ?? null
+  for (let i = 0; current && i < 1_000; i++) {
+    const own = (current.children ?? []).find(test)
+    if (own) return own
+    current = current.parent
+  }
+  return null
+}
+
+/** Apache authenticates here: AuthType Basic/Digest in scope (see inScope). */
+export function apacheAuthType (section: ConfNode | null): ConfNode | null {
+  return inScope(section, (n) => n.key === 'authtype' && /^(basic|digest)$/i.test(n.args[0] ?? ''))
+}
+
+/** `RequestHeader unset Authorization` in scope: Apache's own credential is not forwarded. */
+export function apacheStripsAuthorization (section: ConfNode | null): ConfNode | null {
+  return inScope(section, (n) => n.key === 'requestheader' && (n.args[0] ?? '').toLowerCase() === 'unset' && /^authorization:?$/i.test(n.args[1] ?? ''))
+}
+
 function backendsIn (block: ConfNode, out: Set<ApacheBackend>): void {
   for (const c of block.children ?? []) {
-    const target = (c.key === 'proxypass' || c.key === 'proxypassmatch') ? (c.args[1] ?? '') : ''
+    const target = proxyPassTarget(c)
     if (target !== '' && target !== '!') out.add(/^fcgi:/i.test(target) ? 'fcgi' : 'http')
     if (c.key === 'sethandler' || c.key === 'addhandler') {
       const handler = (c.args[0] ?? '').toLowerCase()

@@ -70,8 +70,17 @@ export const NGINX_CASES: Record<string, RuleCases> = {
     ]
   },
   'nginx-proxy-buffer-too-small': {
-    valid: [{ code: loc('    proxy_buffer_size 16k;') }],
-    invalid: [{ code: loc('    proxy_buffer_size 2k;'), findings: [{ line: 5, severity: 'warning' }] }]
+    valid: [
+      { code: loc('    proxy_buffer_size 16k;') },
+      { name: 'default buffers on an ordinary app', code: 'server {\n  location /app/ { proxy_pass http://app; }\n}\n' },
+      { name: 'Keycloak with 16k buffers', code: 'server {\n  proxy_buffer_size 16k;\n  location /realms/ { proxy_pass http://keycloak:8080; }\n}\n' }
+    ],
+    invalid: [
+      { code: loc('    proxy_buffer_size 2k;'), findings: [{ line: 5, severity: 'warning', messageId: 'explicit-small' }] },
+      { name: 'Keycloak upstream with the default buffer', code: 'server {\n  location / {\n    proxy_pass http://keycloak:8080;\n  }\n}\n', findings: [{ line: 3, severity: 'warning', messageId: 'oidc-default' }] },
+      { name: 'location /realms/ with 8k', code: 'server {\n  location /realms/ {\n    proxy_buffer_size 8k;\n    proxy_pass http://idp;\n  }\n}\n', findings: [{ line: 4, severity: 'warning', messageId: 'oidc-default' }] },
+      { name: 'a login callback with the default buffer: info', code: 'server {\n  location /account/login {\n    proxy_pass http://app;\n  }\n}\n', findings: [{ line: 3, severity: 'info', messageId: 'login-default' }] }
+    ]
   },
   'nginx-redirect-changes-origin': {
     valid: [
@@ -109,7 +118,22 @@ export const NGINX_CASES: Record<string, RuleCases> = {
     ],
     invalid: [
       { dialect: 'ingress-nginx', code: 'kind: Ingress\nmetadata:\n  name: a\n  annotations:\n    nginx.ingress.kubernetes.io/auth-type: "basic"\n', findings: [{ line: 5, severity: 'error' }] },
-      { code: loc('    auth_basic "Authentication Required";\n    auth_basic_user_file /etc/ingress-controller/auth/default-x.passwd;\n    proxy_set_header Authorization "";'), findings: [{ line: 7, severity: 'error' }] }
+      { name: 'auth_basic then cleared: credential consumed, info', code: loc('    auth_basic "Authentication Required";\n    auth_basic_user_file /etc/ingress-controller/auth/default-x.passwd;\n    proxy_set_header Authorization "";'), findings: [{ line: 7, severity: 'info', messageId: 'consumed' }] },
+      { name: 'auth_basic then replaced', code: loc('    auth_basic "x";\n    proxy_set_header Authorization "Bearer $cookie_t";'), findings: [{ line: 6, severity: 'error', messageId: 'replaced' }] },
+      { name: 'auth_basic inherited from the server level', code: 'server {\n  auth_basic "x";\n  location / {\n    proxy_pass http://app;\n    proxy_set_header Authorization "";\n  }\n}\n', findings: [{ line: 5, severity: 'info', messageId: 'consumed' }] }
+    ]
+  },
+  'nginx-auth-basic-forwards-password': {
+    valid: [
+      { code: loc('    auth_basic "x";\n    proxy_set_header Authorization "";\n    proxy_set_header X-Remote-User $remote_user;') },
+      { code: loc('') },
+      { name: 'auth_basic off in the location', code: 'server {\n  auth_basic "x";\n  location / {\n    auth_basic off;\n    proxy_pass http://app;\n  }\n}\n' },
+      { name: 'cleared at the server level and inherited', code: 'server {\n  auth_basic "x";\n  proxy_set_header Authorization "";\n  location / { proxy_pass http://app; }\n}\n' }
+    ],
+    invalid: [
+      { code: loc('    auth_basic "staff";\n    auth_basic_user_file /etc/nginx/htpasswd;'), findings: [{ line: 4, severity: 'warning', messageId: 'password-forwarded', header: 'Authorization' }] },
+      { name: 'server-level clear not inherited by a location with its own proxy_set_header', code: 'server {\n  auth_basic "x";\n  proxy_set_header Authorization "";\n  location / {\n    proxy_set_header Host $host;\n    proxy_pass http://app;\n  }\n}\n', findings: [{ line: 6, severity: 'warning' }] },
+      { name: 'proxy headers from an include that is not there: partial', code: 'server {\n  auth_basic "x";\n  location / {\n    include /nonexistent-hopwatch/proxy.conf;\n    proxy_pass http://app;\n  }\n}\n', findings: [{ line: 5, severity: 'info', messageId: 'partial' }] }
     ]
   }
 }
