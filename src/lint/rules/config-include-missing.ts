@@ -28,6 +28,6 @@ export const rule: LintRule = {
       message: p.message,
       severity: p.elsewhere === true ? 'info' as const : 'warning' as const,
       messageId: p.elsewhere === true ? 'elsewhere' : 'missing',
-      onceKey: p.elsewhere === true ? (p.target ?? p.message) : `${p.file}\0${p.target ?? p.message}`
+      onceKey: p.target ?? p.message
     }))
 }
