@@ -51,6 +51,11 @@ export function parseSize (text: string | undefined): number | null {
 
 export type ApacheBackend = 'http' | 'fcgi' | 'cgi'
 
+/** `proxy:fcgi://host:port` or Debian's PHP-FPM socket form `proxy:unix:/run/php/x.sock|fcgi://localhost`. */
+export function isFcgiHandler (handler: string): boolean {
+  return /^proxy:(unix:[^|]*\|)?fcgi:/i.test(handler)
+}
+
 /** The backend URL of ProxyPass / ProxyPassMatch: `ProxyPass /path URL` or, inside <Location>,
  *  the single-argument `ProxyPass URL`; '!' for an exclusion, '' when there is none. */
 export function proxyPassTarget (node: ConfNode): string {
@@ -94,7 +99,7 @@ function backendsIn (block: ConfNode, out: Set<ApacheBackend>): void {
     if (target !== '' && target !== '!') out.add(/^fcgi:/i.test(target) ? 'fcgi' : 'http')
     if (c.key === 'sethandler' || c.key === 'addhandler') {
       const handler = (c.args[0] ?? '').toLowerCase()
-      if (handler.startsWith('proxy:fcgi')) out.add('fcgi')
+      if (isFcgiHandler(handler)) out.add('fcgi')
       else if (handler.startsWith('proxy:')) out.add('http')
       else if (handler === 'cgi-script') out.add('cgi')
     }

@@ -1,6 +1,6 @@
 // Apache's own AuthType Basic in front of a proxied app: Apache consumes Authorization, the app
 // receives Apache's Basic credentials (the user's password) and never its own token.
-import { apacheBackends, apacheStripsAuthorization, docsPath, proxyPassTarget } from '../rule-helpers.js'
+import { apacheBackends, apacheStripsAuthorization, docsPath, isFcgiHandler, proxyPassTarget } from '../rule-helpers.js'
 import type { ConfNode, LintReport, LintRule } from '../types.js'
 
 const id = 'apache-authtype-in-front-of-proxy'
@@ -9,7 +9,7 @@ const FILE_SECTIONS = new Set(['directory', 'directorymatch', 'files', 'filesmat
 function ownBackends (section: ConfNode): Set<string> {
   const out = new Set<string>()
   for (const c of section.children ?? []) {
-    if (c.key === 'sethandler' && /^proxy:fcgi/i.test(c.args[0] ?? '')) out.add('fcgi')
+    if (c.key === 'sethandler' && isFcgiHandler(c.args[0] ?? '')) out.add('fcgi')
     else if (c.key === 'sethandler' && /^proxy:/i.test(c.args[0] ?? '')) out.add('http')
     else if (c.key === 'proxypassmatch' && /^fcgi:/i.test(proxyPassTarget(c))) out.add('fcgi')
   }

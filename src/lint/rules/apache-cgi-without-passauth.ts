@@ -4,7 +4,7 @@
 // Severity follows the evidence that the backend needs Authorization: a PHP / FastCGI app is an
 // error, a CGI folder of one's own a warning, Debian's stock /usr/lib/cgi-bin info.
 import type { Severity } from '../../diagnose/meta.js'
-import { docsPath, partialNote, unseenInclude } from '../rule-helpers.js'
+import { docsPath, isFcgiHandler, partialNote, unseenInclude } from '../rule-helpers.js'
 import { enclosing } from '../tree.js'
 import type { ConfNode, LintContext, LintReport, LintRule } from '../types.js'
 
@@ -28,7 +28,7 @@ function cgiUse (node: ConfNode): Use | null {
     if (STOCK_CGI.test(target)) return { label: `${node.name} ${node.args[0] ?? ''} (the distribution's stock CGI folder)`, severity: 'info', messageId: 'stock-cgi' }
     return { label: node.name, severity: 'warning', messageId: 'cgi' }
   }
-  if ((node.key === 'sethandler' || node.key === 'addhandler') && first.startsWith('proxy:fcgi')) return { label: `${node.name} ${node.args[0] ?? ''}`, severity: 'error', messageId: 'fastcgi-app' }
+  if ((node.key === 'sethandler' || node.key === 'addhandler') && isFcgiHandler(first)) return { label: `${node.name} ${node.args[0] ?? ''}`, severity: 'error', messageId: 'fastcgi-app' }
   if ((node.key === 'sethandler' || node.key === 'addhandler') && first === 'cgi-script') {
     const php = node.args.slice(1).some((a) => /php/i.test(a))
     return php ? { label: `${node.name} cgi-script for PHP`, severity: 'error', messageId: 'php-cgi' } : { label: `${node.name} cgi-script`, severity: 'warning', messageId: 'cgi' }

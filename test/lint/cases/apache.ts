@@ -35,12 +35,13 @@ export const APACHE_CASES: Record<string, RuleCases> = {
       { code: '<IfDefine NEVER_DEFINED>\n    ScriptAlias /cgi-bin/ /usr/lib/cgi-bin/\n</IfDefine>\n', name: 'inactive IfDefine is not seen' },
       { name: 'Symfony: SetEnvIfNoCase regex form', code: '<VirtualHost *:80>\n    SetEnvIfNoCase ^Authorization$ "(.+)" HTTP_AUTHORIZATION=$1\n    <FilesMatch \\.php$>\n        SetHandler "proxy:fcgi://127.0.0.1:9000"\n    </FilesMatch>\n</VirtualHost>\n' },
       { name: 'rewrite workaround', code: '<VirtualHost *:80>\n    RewriteEngine On\n    RewriteRule .* - [E=HTTP_AUTHORIZATION:%{HTTP:Authorization}]\n    ProxyPassMatch "^/(.*\\.php)$" "fcgi://127.0.0.1:9000/var/www/$1"\n</VirtualHost>\n' },
-      { name: 'CGIPassAuth On in the server config applies to every vhost', code: 'CGIPassAuth On\n<VirtualHost *:80>\n    ProxyPass "/app/" "fcgi://127.0.0.1:9000/"\n</VirtualHost>\n' }
+      { name: 'CGIPassAuth On in a server-wide <Location> applies to every vhost', code: '<Location />\n    CGIPassAuth On\n</Location>\n<VirtualHost *:80>\n    ProxyPass "/app/" "fcgi://127.0.0.1:9000/"\n</VirtualHost>\n' }
     ],
     invalid: [
       { name: 'Debian stock cgi-bin: info', code: '<VirtualHost *:80>\n    ScriptAlias /cgi-bin/ /usr/lib/cgi-bin/\n</VirtualHost>\n', findings: [{ line: 2, severity: 'info', messageId: 'stock-cgi' }] },
       { name: 'a CGI folder of its own: warning', code: '<VirtualHost *:80>\n    ScriptAlias /tools/ /srv/tools/cgi/\n</VirtualHost>\n', findings: [{ line: 2, severity: 'warning', messageId: 'cgi' }] },
       { code: '<FilesMatch "\\.php$">\n    SetHandler "proxy:fcgi://127.0.0.1:9000"\n</FilesMatch>\n', findings: [{ line: 2, severity: 'error', messageId: 'fastcgi-app' }] },
+      { name: 'Debian PHP-FPM socket form', code: '<FilesMatch "\\.php$">\n    SetHandler "proxy:unix:/run/php/php8.2-fpm.sock|fcgi://localhost"\n</FilesMatch>\n', findings: [{ line: 2, severity: 'error', messageId: 'fastcgi-app' }] },
       { name: 'CGIPassAuth in another vhost does not apply', code: '<VirtualHost *:8080>\n    CGIPassAuth On\n</VirtualHost>\n<VirtualHost *:80>\n    ProxyPassMatch "^/(.*\\.php)$" "fcgi://127.0.0.1:9000/var/www/$1"\n</VirtualHost>\n', findings: [{ line: 5, severity: 'error' }] },
       { name: 'SetEnvIf regex that does not match Authorization', code: '<VirtualHost *:80>\n    SetEnvIf ^X-Auth$ "(.+)" HTTP_AUTHORIZATION=$1\n    ProxyPass "/app/" "fcgi://127.0.0.1:9000/"\n</VirtualHost>\n', findings: [{ line: 3, severity: 'error' }] }
     ]
