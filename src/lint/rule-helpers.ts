@@ -1,6 +1,6 @@
 // Helpers the lint rules share: docs paths and the header directives of each server.
 import { effective } from './tree.js'
-import type { ConfNode } from './types.js'
+import type { ConfNode, LintContext } from './types.js'
 
 export function docsPath (id: string): string { return `docs/rules/${id}.md` }
 
@@ -133,4 +133,12 @@ export function unseenInclude (block: ConfNode | null): ConfNode | null {
 /** The words a rule appends when it could not see an include's content. */
 export function partialNote (include: ConfNode): string {
   return `; partial verdict: ${include.name} ${include.args[0] ?? ''} (${include.file}:${include.line}) was not found, so what it sets could not be checked`
+}
+
+/** The directives of the given keys from the engine's one-walk index (per key in document order). */
+export function nodesOf (ctx: LintContext, keys: Iterable<string> | string): ConfNode[] {
+  if (typeof keys === 'string') return [...ctx.nodes(keys)]
+  const out: ConfNode[] = []
+  for (const key of keys) out.push(...ctx.nodes(key))
+  return out
 }

@@ -1,7 +1,7 @@
 // proxy_cache without a bypass on $http_authorization: one user's authorized answer is served
 // to the next client, credentials or not.
-import { docsPath } from '../rule-helpers.js'
-import { effective, findAll } from '../tree.js'
+import { docsPath, nodesOf } from '../rule-helpers.js'
+import { effective } from '../tree.js'
 import type { ConfNode, LintReport, LintRule } from '../types.js'
 
 const id = 'nginx-cache-authorized-responses'
@@ -22,10 +22,11 @@ export const rule: LintRule = {
     },
     docs: docsPath(id)
   },
-  check: (tree) => {
+  directives: ['proxy_pass'],
+  check: (_tree, ctx) => {
     const reported = new Set<ConfNode>()
     const reports: LintReport[] = []
-    for (const pass of findAll(tree.root, 'proxy_pass')) {
+    for (const pass of nodesOf(ctx, 'proxy_pass')) {
       const block = pass.parent
       if (!block) continue
       const cache = effective(block, 'proxy_cache')

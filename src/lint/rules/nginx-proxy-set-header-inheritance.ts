@@ -1,6 +1,6 @@
 // A level with any proxy_set_header inherits none of the parent level's proxy_set_header lines.
 import { docsPath, NGINX_LEVELS } from '../rule-helpers.js'
-import { childrenOf, walk } from '../tree.js'
+import { childrenOf } from '../tree.js'
 import type { ConfNode, LintReport, LintRule } from '../types.js'
 
 const id = 'nginx-proxy-set-header-inheritance'
@@ -27,9 +27,13 @@ export const rule: LintRule = {
     },
     docs: docsPath(id)
   },
-  check: (tree, ctx) => {
+  directives: [KEY],
+  check: (_tree, ctx) => {
     const reports: LintReport[] = []
-    for (const block of walk(tree.root)) {
+    // Every level that sets proxy_set_header, once, in document order.
+    const blocks = new Set<ConfNode>()
+    for (const node of ctx.nodes(KEY)) if (node.parent) blocks.add(node.parent)
+    for (const block of blocks) {
       if (!block.children || !NGINX_LEVELS.has(block.key)) continue
       const own = childrenOf(block, KEY)
       const first = own[0]

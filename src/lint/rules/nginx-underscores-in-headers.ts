@@ -1,7 +1,7 @@
 // underscores_in_headers off (the default) silently drops request headers named with '_'.
 import { isPortableHeaderName } from '../../capture/credential-names.js'
 import { docsPath, NGINX_SET_HEADER, switchValue } from '../rule-helpers.js'
-import { childrenOf, effective, findAll, walk } from '../tree.js'
+import { childrenOf, effective, walk } from '../tree.js'
 import type { ConfNode, LintReport, LintRule } from '../types.js'
 
 const id = 'nginx-underscores-in-headers'
@@ -40,8 +40,8 @@ export const rule: LintRule = {
   },
   check: (tree, ctx) => {
     const reports: LintReport[] = []
-    const servers = findAll(tree.root, 'server').filter((s) => s.children !== null && s.parent?.key !== 'upstream')
-    const scopes = servers.length > 0 ? servers : (findAll(tree.root, 'location').length > 0 ? [tree.root] : [])
+    const servers = [...ctx.nodes('server')].filter((s) => s.children !== null && s.parent?.key !== 'upstream')
+    const scopes = servers.length > 0 ? servers : (ctx.nodes('location').length > 0 ? [tree.root] : [])
     const fromFlags = [...ctx.credentialHeaders].filter((name) => !isPortableHeaderName(name) && name.includes('_'))
     for (const scope of scopes) {
       const own = scope.key === 'server' ? childrenOf(scope, 'underscores_in_headers').at(-1) : undefined
