@@ -46,7 +46,9 @@ export const rule: LintRule = {
     for (const scope of scopes) {
       const own = scope.key === 'server' ? childrenOf(scope, 'underscores_in_headers').at(-1) : undefined
       const fromHttp = scope.parent ? switchValue(effective(scope.parent, 'underscores_in_headers')) === true : false
-      if (own && switchValue(own) === true && !fromHttp && !isDefault(scope, servers)) {
+      // listen hidden in an include that was not found: which server is the default is unknown.
+      const listenUnseen = scope.key === 'server' && childrenOf(scope, 'listen').length === 0 && childrenOf(scope, 'include').some((i) => i.unresolved === true)
+      if (own && switchValue(own) === true && !fromHttp && !listenUnseen && !isDefault(scope, servers)) {
         // Measured on nginx 1.22: headers before Host are parsed with the default server's setting.
         reports.push({ where: own, severity: 'warning', message: 'underscores_in_headers on in a server that is not the default one for its socket: headers with "_" that clients send before Host are still dropped (nginx reads them with the default server\'s setting)' })
         continue

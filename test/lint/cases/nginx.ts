@@ -39,7 +39,8 @@ export const NGINX_CASES: Record<string, RuleCases> = {
     ],
     invalid: [
       { code: 'http {\n  proxy_set_header X-Real-IP $remote_addr;\n  server {\n    proxy_set_header Host $host;\n  }\n}\n', findings: [{ line: 4, severity: 'warning' }] },
-      { code: 'server {\n  proxy_set_header X-Api-Key $cookie_key;\n  location / {\n    proxy_set_header Host $host;\n  }\n}\n', findings: [{ line: 4, severity: 'error', header: 'X-Api-Key' }] }
+      { code: 'server {\n  proxy_set_header X-Api-Key $cookie_key;\n  location / {\n    proxy_set_header Host $host;\n  }\n}\n', findings: [{ line: 4, severity: 'error', header: 'X-Api-Key' }] },
+      { name: 'an include that was not found may repeat them: partial', code: 'server {\n  proxy_set_header X-Api-Key $cookie_key;\n  location / {\n    include /nonexistent-hopwatch/proxy.conf;\n    proxy_set_header Host $host;\n  }\n}\n', findings: [{ line: 5, severity: 'error', messageId: 'partial' }] }
     ]
   },
   'nginx-underscores-in-headers': {
@@ -107,7 +108,8 @@ export const NGINX_CASES: Record<string, RuleCases> = {
       { code: 'server {\n  proxy_cache api;\n  location / {\n    proxy_cache off;\n    proxy_pass http://app;\n  }\n}\n' }
     ],
     invalid: [
-      { code: 'server {\n  proxy_cache api;\n  location / { proxy_pass http://app; }\n  location /b { proxy_pass http://app; }\n}\n', findings: [{ line: 2, severity: 'error' }] }
+      { code: 'server {\n  proxy_cache api;\n  location / { proxy_pass http://app; }\n  location /b { proxy_pass http://app; }\n}\n', findings: [{ line: 2, severity: 'error' }] },
+      { name: 'bypass possibly in an include that was not found: partial', code: 'server {\n  proxy_cache api;\n  include /nonexistent-hopwatch/cache.conf;\n  location / { proxy_pass http://app; }\n}\n', findings: [{ line: 2, severity: 'error', messageId: 'partial' }] }
     ]
   },
   'nginx-ingress-auth-strip': {
