@@ -14,7 +14,7 @@ const SAME_HOST_VARS = /^\$(host|http_host|server_name|best_http_host)$/
 const ABSOLUTE = /^(https?|\$scheme):\/\/(\$\{?\w+\}?|[^/:?#$]*)(?::(\$\{?\w+\}?|[^/?#$]*))?/i
 /** Directives that make a server answer from content or a backend rather than redirect. */
 const SERVING = new Set(['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass', 'memcached_pass', 'try_files', 'alias', 'root', 'index', 'autoindex'])
-const API_PATH = /(^|\/)(api|graphql)(\/|\b|$)/i
+const API_PATH = /(^|\/)(api|graphql|v\d+)(\/|\b|$)/i
 
 interface Origin { schemes: Set<string>, hosts: Set<string>, ports: Set<string>, unseen: ConfNode | null }
 
@@ -48,6 +48,16 @@ function target (node: ConfNode): string | null {
 }
 
 const bare = (host: string): string => host.replace(/^www\./, '')
+/** example.com for a.b.example.com (two labels; an IP stays whole). */
+const siteOf = (host: string): string => /^[\d.]+$/.test(host) ? host : host.split('.').slice(-2).join('.')
+
+/** The target host belongs to another site than every server_name: a link out, not an API hop. */
+function external (url: string, origin: Origin): boolean {
+  const host = (ABSOLUTE.exec(url)?.[2] ?? '').toLowerCase()
+  const names = [...origin.hosts].filter((h) => h !== '' && h !== '_' && !h.startsWith('~') && !h.includes('*'))
+  if (host === '' || host.startsWith('$') || names.length === 0) return false
+  return names.every((h) => siteOf(h) !== siteOf(host))
+}
 
 function changes (url: string, origin: Origin): { changed: string[], canonical: boolean } {
   const m = ABSOLUTE.exec(url)
@@ -123,13 +133,14 @@ export const rule: LintRule = {
       const what = `redirect changes the ${changed.join(', ')}: clients following it drop Authorization on the redirected request`
       let severity: 'info' | 'warning' = 'warning'
       let messageId = 'origin-changed'
-      if (onlyScheme) { severity = api ? 'warning' : 'info'; messageId = api ? 'api-scheme-upgrade' : 'scheme-upgrade' } else if (canonicalOnly) { severity = 'info'; messageId = 'canonical-host' } else if (redirectOnly(server) && siteMove) { severity = 'info'; messageId = 'site-moved' }
+      if (onlyScheme) { severity = api ? 'warning' : 'info'; messageId = api ? 'api-scheme-upgrade' : 'scheme-upgrade' } else if (canonicalOnly) { severity = 'info'; messageId = 'canonical-host' } else if (redirectOnly(server) && siteMove) { severity = 'info'; messageId = 'site-moved' } else if (!api && !changed.includes('port') && external(url, origin)) { severity = 'info'; messageId = 'external-site' }
       const why: Record<string, string> = {
         'origin-changed': '',
         'api-scheme-upgrade': ` (an API location: its clients send Authorization and must call https directly)`,
         'scheme-upgrade': ' (an http -> https upgrade)',
         'canonical-host': ' (the canonical www/bare host redirect)',
-        'site-moved': ' (this server block only redirects: the site moved)'
+        'site-moved': ' (this server block only redirects: the site moved)',
+        'external-site': ' (a link out to another site, not an API location)'
       }
       reports.push({ where: node, header: 'Authorization', severity, messageId, message: `${what}${why[messageId] ?? ''}${partial ?? ''}` })
     }
