@@ -102,3 +102,8 @@ export function ingressAsNginx (text: string): string {
 export function hasServer (kind: 'nginx' | 'apache'): boolean {
   return existsSync(kind === 'nginx' ? NGINX_BIN : APACHE_BIN)
 }
+
+/** openssl makes the throwaway certificate the TLS configs need for -t. */
+export function hasOpenssl (): boolean {
+  return spawnSync('openssl', ['version'], { timeout: TEST_TIMEOUT_MS }).status === 0
+}
