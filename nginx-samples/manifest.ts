@@ -14,6 +14,9 @@ export interface SampleRequest {
   request?: Record<string, RequestOutcome | { outcome: RequestOutcome, value: string }>
   response?: Record<string, ResponseOutcome>
   reachedUpstream?: boolean
+  /** Request headers whose value must NOT reach the upstream as sent (a password the app has
+   *  no use for): reaching it intact counts as harm. */
+  leaks?: string[]
   note?: string
 }
 export interface Manifest {

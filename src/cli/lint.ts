@@ -1,4 +1,6 @@
 // `hopwatch lint PATH...`: checks NGINX and Apache configs for directives that lose credentials.
+import { statSync } from 'node:fs'
+import { isAbsolute, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { Severity } from '../diagnose/meta.js'
 import { atOrAbove, lintPaths } from '../lint/engine.js'
@@ -6,6 +8,7 @@ import { formatJson } from '../lint/format/json.js'
 import { formatSarif } from '../lint/format/sarif.js'
 import { formatText } from '../lint/format/text.js'
 import { LINT_RULES } from '../lint/rules/index.js'
+import type { RootMap } from '../lint/load.js'
 import type { LintFinding } from '../lint/types.js'
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from './io.js'
 
@@ -27,6 +30,9 @@ Options:
                                report findings at or above this severity and exit 1 if there
                                are any (default: ${DEFAULTS.severity})
   --credential-header NAME     also treat NAME as a credential header (repeatable)
+  --root DIR | FROM=DIR        read absolute include paths from a checked-out tree: DIR alone
+                               maps /x onto DIR/x, FROM=DIR maps FROM/x onto DIR/x (repeatable;
+                               --prefix is the same option)
   --help                       show this help
 
 Exit codes: 0 no findings at or above --severity, 1 findings, 2 usage error or unreadable file.
@@ -40,6 +46,27 @@ function usage (io: CliIO, sentence: string): number {
 function isFormat (value: string): value is Format { return (FORMATS as readonly string[]).includes(value) }
 function isSeverity (value: string): value is Severity { return (SEVERITIES as readonly string[]).includes(value) }
 
+/** --root values: `DIR` (absolute paths map under DIR) or `FROM=DIR`; a sentence when one is wrong. */
+function parseRoots (values: readonly string[]): RootMap[] | string {
+  const out: RootMap[] = []
+  for (const value of values) {
+    const eq = value.indexOf('=')
+    const from = eq > 0 ? value.slice(0, eq) : '/'
+    const to = resolve(eq > 0 ? value.slice(eq + 1) : value)
+    if (!isAbsolute(from)) return `--root ${value}: the part before "=" must be an absolute path such as /etc/nginx.`
+    let dir = false
+    try { dir = statSync(to).isDirectory() } catch { dir = false }
+    if (!dir) return `--root ${value}: ${to} is not a directory; pass the folder holding the checked-out tree.`
+    out.push({ from, to })
+  }
+  return out
+}
+
+function missingSummary (missing: { includes: number, targets: number }): string | undefined {
+  if (missing.includes === 0) return undefined
+  return `${missing.includes} include${missing.includes === 1 ? '' : 's'} not found (${missing.targets} distinct target${missing.targets === 1 ? '' : 's'}, each reported once); rules could not see their content: pass --root DIR to map absolute include paths onto a checked-out tree`
+}
+
 export const lint: Command = async (argv, io) => {
   let parsed
   try {
@@ -51,6 +78,8 @@ export const lint: Command = async (argv, io) => {
         format: { type: 'string' },
         severity: { type: 'string' },
         'credential-header': { type: 'string', multiple: true },
+        root: { type: 'string', multiple: true },
+        prefix: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' }
       }
     })
@@ -70,14 +99,16 @@ export const lint: Command = async (argv, io) => {
   if (badName !== undefined) return usage(io, 'a --credential-header name must be a header name (letters, digits, "-", "_"), without a value.')
   if (positionals.length === 0) return usage(io, 'no config given; pass one or more files or folders, e.g. "hopwatch lint /etc/nginx".')
 
-  const result = lintPaths(positionals, { credentialHeaders: extra })
+  const roots = parseRoots([...(values.root ?? []), ...(values.prefix ?? [])])
+  if (typeof roots === 'string') return usage(io, roots)
+  const result = lintPaths(positionals, { credentialHeaders: extra, roots })
   if (result.unreadable.length > 0) {
     return usage(io, `cannot read ${result.unreadable.join(', ')}; check the path exists and is readable.`)
   }
   const shown: LintFinding[] = result.findings.filter((f) => atOrAbove(f.severity, severity))
   const render: Record<Format, () => string> = {
-    text: () => formatText(shown, result.files),
-    json: () => formatJson(shown, result.files),
+    text: () => formatText(shown, result.files, missingSummary(result.missingIncludes)),
+    json: () => formatJson(shown, result.files, result.missingIncludes),
     sarif: () => formatSarif(shown, LINT_RULES, process.cwd())
   }
   io.stdout(render[format]())

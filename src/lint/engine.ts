@@ -8,9 +8,10 @@ import { SEVERITY_ORDER, type Severity } from '../diagnose/meta.js'
 import { pruneInactiveSections } from './apache-defines.js'
 import { isIngressManifest } from './ingress-parser.js'
 import { snippetTrees } from './ingress-snippets.js'
-import { loadTree, type LoadedTree } from './load.js'
+import { loadTree, type LoadedTree, type RootMap } from './load.js'
 import { LINT_RULES } from './rules/index.js'
-import type { ConfTree, LintContext, LintFinding, LintRule } from './types.js'
+import { walk } from './tree.js'
+import type { ConfNode, ConfTree, LintContext, LintFinding, LintRule } from './types.js'
 
 const MAX_WALK_DEPTH = 8
 const MAX_FILES = 50_000
@@ -24,6 +25,8 @@ export interface LintOptions {
   credentialHeaders?: readonly string[]
   /** Only these rule ids (tests); default all. */
   rules?: readonly LintRule[]
+  /** --root: absolute include paths read from a checked-out tree. */
+  roots?: readonly RootMap[]
 }
 
 export interface LintResult {
@@ -32,6 +35,9 @@ export interface LintResult {
   files: number
   /** Paths given that do not exist or cannot be read. */
   unreadable: string[]
+  /** Includes whose file was not found: how many, and how many distinct targets (each target
+   *  is reported once). */
+  missingIncludes: { includes: number, targets: number }
 }
 
 function isConfigName (path: string): boolean {
@@ -61,21 +67,45 @@ function collect (dir: string, out: string[], depth: number): void {
   }
 }
 
-export function lintTree (tree: ConfTree, ctx: LintContext, rules: readonly LintRule[] = LINT_RULES): LintFinding[] {
-  const findings: LintFinding[] = []
+/** What a caller gives lintTree; the engine adds the directive index. */
+export type BaseContext = Pick<LintContext, 'credentialHeaders'>
+
+const NO_NODES: readonly ConfNode[] = []
+
+/** One walk over the tree: every directive by key, document order. */
+export function indexTree (tree: ConfTree): Map<string, ConfNode[]> {
+  const index = new Map<string, ConfNode[]>()
+  for (const node of walk(tree.root)) {
+    const list = index.get(node.key)
+    if (list) list.push(node)
+    else index.set(node.key, [node])
+  }
+  return index
+}
+
+/** A finding as lintTree returns it: lintPaths shows those sharing a onceKey once per run. */
+export type TreeFinding = LintFinding & { onceKey?: string }
+
+export function lintTree (tree: ConfTree, base: BaseContext, rules: readonly LintRule[] = LINT_RULES): TreeFinding[] {
+  const findings: TreeFinding[] = []
   if (tree.dialect === 'apache') pruneInactiveSections(tree.root)
-  if (tree.dialect === 'ingress-nginx') for (const snippet of snippetTrees(tree)) findings.push(...lintTree(snippet, ctx, rules))
+  if (tree.dialect === 'ingress-nginx') for (const snippet of snippetTrees(tree)) findings.push(...lintTree(snippet, base, rules))
+  const index = indexTree(tree)
+  const ctx: LintContext = { credentialHeaders: base.credentialHeaders, nodes: (key) => index.get(key) ?? NO_NODES }
   for (const rule of rules) {
     if (rule.dialect !== 'any' && rule.dialect !== tree.dialect) continue
+    // A rule that declared its directives is handed only trees that contain one of them.
+    if (rule.directives && !rule.directives.some((key) => index.has(key))) continue
     let reports
     try { reports = rule.check(tree, ctx) } catch {
       // A rule bug must not hide the other rules' findings; say so instead of crashing.
-      findings.push({ ruleId: rule.meta.id, severity: 'info', message: `rule ${rule.meta.id} failed on this file and was skipped`, file: tree.file, line: 1, column: 1, dialect: tree.dialect, fix: 'Report this as a hopwatch bug.', docs: rule.meta.docs })
+      findings.push({ ruleId: rule.meta.id, messageId: 'rule-failed', severity: 'info', message: `rule ${rule.meta.id} failed on this file and was skipped`, file: tree.file, line: 1, column: 1, dialect: tree.dialect, fix: 'Report this as a hopwatch bug.', docs: rule.meta.docs })
       continue
     }
     for (const report of reports) {
       findings.push({
         ruleId: rule.meta.id,
+        messageId: report.messageId ?? 'default',
         severity: report.severity ?? rule.meta.severity,
         message: report.message,
         file: report.where.file,
@@ -83,6 +113,7 @@ export function lintTree (tree: ConfTree, ctx: LintContext, rules: readonly Lint
         column: report.where.column,
         dialect: tree.dialect,
         ...(report.header !== undefined ? { header: report.header } : {}),
+        ...(report.onceKey !== undefined ? { onceKey: report.onceKey } : {}),
         fix: rule.meta.remediation[tree.dialect] ?? rule.meta.remediation.default ?? '',
         docs: rule.meta.docs
       })
@@ -92,7 +123,7 @@ export function lintTree (tree: ConfTree, ctx: LintContext, rules: readonly Lint
 }
 
 export function lintPaths (paths: readonly string[], opts: LintOptions = {}): LintResult {
-  const ctx: LintContext = { credentialHeaders: credentialHeaderSet(opts.credentialHeaders ?? []) }
+  const ctx: BaseContext = { credentialHeaders: credentialHeaderSet(opts.credentialHeaders ?? []) }
   const unreadable: string[] = []
   const candidates: string[] = []
   for (const path of paths) {
@@ -105,7 +136,7 @@ export function lintPaths (paths: readonly string[], opts: LintOptions = {}): Li
   const loaded: LoadedTree[] = []
   for (const file of [...new Set(candidates)]) {
     let result: LoadedTree
-    try { result = loadTree(file) } catch { unreadable.push(file); continue }
+    try { result = loadTree(file, undefined, undefined, { roots: opts.roots ?? [] }) } catch { unreadable.push(file); continue }
     loaded.push(result)
   }
 
@@ -116,6 +147,7 @@ export function lintPaths (paths: readonly string[], opts: LintOptions = {}): Li
     for (const real of entry.included) includers.set(real, [...(includers.get(real) ?? []), entry])
   }
   const seen = new Set<string>()
+  const once = new Map<string, number>()
   const findings: LintFinding[] = []
   const filesRead = new Set<string>()
   for (const entry of loaded) {
@@ -128,11 +160,19 @@ export function lintPaths (paths: readonly string[], opts: LintOptions = {}): Li
       const key = `${finding.file}\0${finding.line}\0${finding.column}\0${finding.ruleId}\0${finding.header ?? ''}\0${finding.message}`
       if (seen.has(key)) continue
       seen.add(key)
-      findings.push(finding)
+      const { onceKey, ...shown } = finding
+      if (onceKey !== undefined) {
+        const group = `${finding.ruleId}\0${onceKey}`
+        once.set(group, (once.get(group) ?? 0) + 1)
+        if ((once.get(group) ?? 0) > 1) continue
+      }
+      findings.push(shown)
     }
   }
+  const missingGroups = [...once.entries()].filter(([group]) => group.startsWith('config-include-missing\0'))
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId))
-  return { findings, files: filesRead.size, unreadable }
+  const missingIncludes = { includes: missingGroups.reduce((n, [, count]) => n + count, 0), targets: missingGroups.length }
+  return { findings, files: filesRead.size, unreadable, missingIncludes }
 }
 
 export function atOrAbove (severity: Severity, threshold: Severity): boolean {

@@ -3,7 +3,7 @@
 // the main file's directory; Apache: ServerRoot, else the main file's directory), globs allowed,
 // directories read whole (Apache), cycles and runaway depth refused as problems.
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
-import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
 import { parseApache } from './apache-parser.js'
 import { detectDialect } from './detect.js'
 import { expandGlob, hasWildcard } from './glob.js'
@@ -47,13 +47,38 @@ function filesUnder (dir: string, out: string[], depth = 0): void {
 }
 
 const MAIN_NAMES: Record<Dialect, readonly string[]> = { nginx: ['nginx.conf'], apache: ['apache2.conf', 'httpd.conf'], 'ingress-nginx': [] }
+/** Folders whose files are included by a main config elsewhere: their relative includes resolve
+ *  against that main config's folder, not their own. */
+const DEPLOYED_DIRS = new Set(['sites-available', 'sites-enabled', 'conf.d', 'conf-available', 'conf-enabled', 'vhosts.d', 'snippets', 'mods-available', 'mods-enabled', 'http.d', 'default.d'])
+
+/** --root: an absolute include path under `from` is read from `to` instead (a checked-out tree). */
+export interface RootMap { from: string, to: string }
+
+export interface LoadOptions {
+  roots?: readonly RootMap[]
+}
+
+/** Maps an absolute include path through the longest matching root; null when none applies. */
+export function mapRoot (path: string, roots: readonly RootMap[]): string | null {
+  let best: RootMap | null = null
+  for (const root of roots) {
+    const from = root.from.endsWith('/') ? root.from : `${root.from}/`
+    if ((path.startsWith(from) || path === root.from) && (best === null || root.from.length > best.from.length)) best = root
+  }
+  if (best === null) return null
+  return join(best.to, path.slice(best.from.length))
+}
+
+function hasMainConfig (dir: string, dialect: Dialect): boolean {
+  return MAIN_NAMES[dialect].some((name) => existsSync(join(dir, name)))
+}
 
 /** The main config's directory: the nearest ancestor (up to 3 levels) holding nginx.conf /
  *  apache2.conf / httpd.conf, so a snippet linted alone resolves includes like the server does. */
 export function configPrefix (file: string, dialect: Dialect): string {
   let dir = dirname(file)
   for (let i = 0; i < 4; i++) {
-    if (MAIN_NAMES[dialect].some((name) => existsSync(join(dir, name)))) return dir
+    if (hasMainConfig(dir, dialect)) return dir
     const up = dirname(dir)
     if (up === dir) break
     dir = up
@@ -62,7 +87,7 @@ export function configPrefix (file: string, dialect: Dialect): string {
 }
 
 /** Parses `file` (whose text may be given) and everything it includes. Throws only if `file` itself is unreadable. */
-export function loadTree (file: string, text?: string, dialectHint?: Dialect): LoadedTree {
+export function loadTree (file: string, text?: string, dialectHint?: Dialect, opts: LoadOptions = {}): LoadedTree {
   const mainText = text ?? readFileSync(file, 'utf8')
   const dialect = dialectHint ?? detectDialect(mainText, file)
   const mainReal = realOf(file)
@@ -76,12 +101,19 @@ export function loadTree (file: string, text?: string, dialectHint?: Dialect): L
   const resolveInclude = (node: ConfNode): string[] => {
     const arg = node.args[0]
     if (arg === undefined || arg === '') return []
-    const pattern = isAbsolute(arg) ? arg : join(prefix, arg)
+    const mapped = isAbsolute(arg) ? mapRoot(arg, opts.roots ?? []) : null
+    const pattern = mapped ?? (isAbsolute(arg) ? arg : join(prefix, arg))
     const optional = node.key === 'includeoptional'
     const matches = expandGlob(pattern)
     if (matches.length === 0) {
-      if (!optional && !(dialect === 'nginx' && hasWildcard(pattern))) {
-        problems.push({ kind: 'include-missing', file: node.file, line: node.line, column: node.column, message: `${node.name} target "${arg}" was not found (resolved against ${prefix})` })
+      // Absolute and not mapped by --root, or relative to a main config that was not found: the
+      // file lives where the config is deployed, not here.
+      const elsewhere = isAbsolute(arg) ? mapped === null : (!hasMainConfig(prefix, dialect) && DEPLOYED_DIRS.has(basename(prefix)))
+      const glob = hasWildcard(pattern)
+      if (!glob || elsewhere) node.unresolved = true
+      if (!optional && !(dialect === 'nginx' && glob)) {
+        const against = mapped !== null ? `mapped by --root to ${mapped}` : isAbsolute(arg) ? 'an absolute path; pass --root DIR to map it onto a checked-out tree' : `resolved against ${prefix}`
+        problems.push({ kind: 'include-missing', file: node.file, line: node.line, column: node.column, target: arg, elsewhere, message: `${node.name} target "${arg}" was not found (${against})` })
       }
       return []
     }

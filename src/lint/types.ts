@@ -19,6 +19,8 @@ export interface ConfNode {
   line: number
   /** 1-based. */
   column: number
+  /** An include whose target was not found: what it would have set is unknown here. */
+  unresolved?: boolean
 }
 
 export type ProblemKind = 'syntax' | 'include-cycle' | 'include-missing' | 'unreadable'
@@ -30,6 +32,11 @@ export interface ParseProblem {
   line: number
   column: number
   message: string
+  /** include-missing: the include's argument as written (reports are grouped by it). */
+  target?: string
+  /** include-missing: the target is expected to live elsewhere (absolute, or relative to a
+   *  main config that is not part of what was linted), so a missing file is no fault here. */
+  elsewhere?: boolean
 }
 
 export interface ParseResult {
@@ -52,6 +59,9 @@ export interface ConfTree {
 export interface LintContext {
   /** Credential header names, lower case: built-in plus --credential-header. */
   credentialHeaders: ReadonlySet<string>
+  /** The tree's directives by lower-case key, document order, gathered in one walk by the
+   *  engine; a rule reads the keys it declared in `directives`. */
+  nodes: (key: string) => readonly ConfNode[]
 }
 
 /** What a rule returns; the engine adds rule id, location and the fix. */
@@ -69,12 +79,19 @@ export interface LintReport {
   severity?: Severity
   /** The header concerned (name only, never a value). */
   header?: string
+  /** Stable id of the message (ESLint's messageId): tests match ids, not prose. */
+  messageId?: string
+  /** Reports sharing a key are shown once per run (the first); the others are counted. */
+  onceKey?: string
 }
 
 export interface LintRule {
   meta: RuleMeta
   /** Which configs the rule reads. */
   dialect: Dialect | 'any'
+  /** The directive keys the rule reads (lower case); the engine runs it only on trees that have
+   *  one of them. Absent: the rule reads tree.problems or the whole tree and always runs. */
+  directives?: readonly string[]
   check: (tree: ConfTree, ctx: LintContext) => LintReport[]
 }
 
@@ -87,6 +104,8 @@ export interface LintFinding {
   column: number
   dialect: Dialect
   header?: string
+  /** Stable id of the message within the rule (`default` when the rule has one message). */
+  messageId: string
   /** The remediation for this layer, from the rule's meta. */
   fix: string
   /** Path of the rule's docs page. */

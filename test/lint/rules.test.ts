@@ -42,6 +42,7 @@ for (const id of ruleFiles) {
         const match = got.find((f) => f.line === want.line)
         if (want.severity !== undefined) t.equal(match?.severity, want.severity, `line ${want.line} severity`)
         if (want.header !== undefined) t.equal(match?.header, want.header, `line ${want.line} header`)
+        if (want.messageId !== undefined) t.equal(match?.messageId, want.messageId, `line ${want.line} messageId`)
       }
     }
   })

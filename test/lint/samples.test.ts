@@ -146,6 +146,13 @@ async function runRequest (t: Test, label: string, base: string, request: Sample
     t.equal(actual, outcome, `${label}: ${name} ${outcome}`)
     if (actual !== 'intact') harm = true
   }
+  for (const name of request.leaks ?? []) {
+    const sent = Object.entries(headers).find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1] ?? ''
+    const values = reached ? upstream.values(name, body) : []
+    const leaked = values.some((v) => v === sent || (isCgi && v === sha256(sent)))
+    t.equal(leaked, true, `${label}: ${name} reaches the upstream as the client sent it (leaked)`)
+    if (leaked) harm = true
+  }
   for (const [name, expected] of Object.entries(request.response ?? {})) {
     const actual = res.headers.has(name) ? 'kept' : 'hidden'
     t.equal(actual, expected, `${label}: response ${name} ${expected}`)

@@ -1,7 +1,7 @@
 // Compiler-style text: `file:line:col severity rule message`, then the fix, then a summary.
 import type { LintFinding } from '../types.js'
 
-export function formatText (findings: readonly LintFinding[], files: number): string {
+export function formatText (findings: readonly LintFinding[], files: number, note?: string): string {
   const lines: string[] = []
   for (const f of findings) {
     lines.push(`${f.file}:${f.line}:${f.column} ${f.severity} ${f.ruleId} ${f.message}`)
@@ -12,5 +12,6 @@ export function formatText (findings: readonly LintFinding[], files: number): st
   lines.push(findings.length === 0
     ? `${plural(files, 'file')} checked, no problems`
     : `${plural(findings.length, 'problem')} (${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${count('info')} info) in ${plural(files, 'file')} checked`)
+  if (note !== undefined) lines.push(note)
   return lines.join('\n') + '\n'
 }

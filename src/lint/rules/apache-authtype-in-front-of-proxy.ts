@@ -1,7 +1,6 @@
 // Apache's own AuthType Basic in front of a proxied app: Apache consumes Authorization, the app
 // receives Apache's Basic credentials (the user's password) and never its own token.
-import { apacheBackends, docsPath } from '../rule-helpers.js'
-import { findAll } from '../tree.js'
+import { apacheBackends, apacheStripsAuthorization, docsPath, isFcgiHandler, proxyPassTarget } from '../rule-helpers.js'
 import type { ConfNode, LintReport, LintRule } from '../types.js'
 
 const id = 'apache-authtype-in-front-of-proxy'
@@ -10,8 +9,9 @@ const FILE_SECTIONS = new Set(['directory', 'directorymatch', 'files', 'filesmat
 function ownBackends (section: ConfNode): Set<string> {
   const out = new Set<string>()
   for (const c of section.children ?? []) {
-    if (c.key === 'sethandler' && /^proxy:fcgi/i.test(c.args[0] ?? '')) out.add('fcgi')
+    if (c.key === 'sethandler' && isFcgiHandler(c.args[0] ?? '')) out.add('fcgi')
     else if (c.key === 'sethandler' && /^proxy:/i.test(c.args[0] ?? '')) out.add('http')
+    else if (c.key === 'proxypassmatch' && /^fcgi:/i.test(proxyPassTarget(c))) out.add('fcgi')
   }
   return out
 }
@@ -28,9 +28,10 @@ export const rule: LintRule = {
     },
     docs: docsPath(id)
   },
-  check: (tree) => {
+  directives: ['authtype'],
+  check: (_tree, ctx) => {
     const reports: LintReport[] = []
-    for (const node of findAll(tree.root, 'authtype')) {
+    for (const node of ctx.nodes('authtype')) {
       const type = (node.args[0] ?? '').toLowerCase()
       if (type !== 'basic' && type !== 'digest') continue
       const section = node.parent
@@ -39,7 +40,9 @@ export const rule: LintRule = {
       // hand to a backend themselves (SetHandler proxy:fcgi://...) counts there.
       const backends = FILE_SECTIONS.has(section.key) ? ownBackends(section) : apacheBackends(section)
       if (!backends.has('http') && !backends.has('fcgi')) continue
-      reports.push({ where: node, header: 'Authorization', message: `AuthType ${node.args[0] ?? ''} in front of a proxied app: Apache rejects the app's own credentials with 401 and forwards its users' Basic credentials to the backend` })
+      // Apache's credential stripped knowingly: apache-requestheader-unset-credential says so at info.
+      if (apacheStripsAuthorization(section)) continue
+      reports.push({ where: node, header: 'Authorization', messageId: 'password-forwarded', message: `AuthType ${node.args[0] ?? ''} in front of a proxied app: Apache rejects the app's own credentials with 401 and forwards its users' Basic credentials to the backend` })
     }
     return reports
   }

@@ -4,8 +4,7 @@
 // on a 401, while `Header always unset` leaves it. For a CGI script the headers sit in the `always`
 // table (mod_headers docs say the same of mod_proxy_fcgi), so there only the `always` form removes.
 import type { Severity } from '../../diagnose/meta.js'
-import { apacheBackends, docsPath } from '../rule-helpers.js'
-import { findAll } from '../tree.js'
+import { apacheBackends, docsPath, nodesOf } from '../rule-helpers.js'
 import type { ConfNode, LintReport, LintRule } from '../types.js'
 
 const id = 'apache-header-unset-auth-response-header'
@@ -33,9 +32,10 @@ export const rule: LintRule = {
     },
     docs: docsPath(id)
   },
-  check: (tree) => {
+  directives: ['header'],
+  check: (_tree, ctx) => {
     const reports: LintReport[] = []
-    for (const node of findAll(tree.root, 'header')) {
+    for (const node of nodesOf(ctx, 'header')) {
       const parsed = parse(node)
       const severity = parsed ? HIDDEN[parsed.header.toLowerCase()] : undefined
       if (!parsed || severity === undefined) continue

@@ -1,6 +1,6 @@
 // RequestHeader set Authorization "Basic ..."  -> the client's credential is replaced.
-import { docsPath } from '../rule-helpers.js'
-import { describeValue, findAll, isLiteral } from '../tree.js'
+import { docsPath, nodesOf } from '../rule-helpers.js'
+import { describeValue, isLiteral } from '../tree.js'
 import type { LintReport, LintRule } from '../types.js'
 
 const id = 'apache-requestheader-set-credential'
@@ -25,9 +25,10 @@ export const rule: LintRule = {
     },
     docs: docsPath(id)
   },
-  check: (tree, ctx) => {
+  directives: ['requestheader'],
+  check: (_tree, ctx) => {
     const reports: LintReport[] = []
-    for (const node of findAll(tree.root, 'requestheader')) {
+    for (const node of nodesOf(ctx, 'requestheader')) {
       const [rawAction, header] = node.args
       const action = rawAction?.toLowerCase() ?? ''
       if (!REPLACING.has(action) || header === undefined) continue

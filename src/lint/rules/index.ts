@@ -8,6 +8,7 @@ import { rule as apacheRequestheaderSetCredential } from './apache-requestheader
 import { rule as apacheRequestheaderUnsetCredential } from './apache-requestheader-unset-credential.js'
 import { rule as configIncludeMissing } from './config-include-missing.js'
 import { rule as configParseError } from './config-parse-error.js'
+import { rule as nginxAuthBasicForwardsPassword } from './nginx-auth-basic-forwards-password.js'
 import { rule as nginxCacheAuthorizedResponses } from './nginx-cache-authorized-responses.js'
 import { rule as nginxClientHeaderBufferTooSmall } from './nginx-client-header-buffer-too-small.js'
 import { rule as nginxCredentialHeaderCleared } from './nginx-credential-header-cleared.js'
@@ -28,6 +29,7 @@ export const LINT_RULES: readonly LintRule[] = [
   apacheRequestheaderUnsetCredential,
   configIncludeMissing,
   configParseError,
+  nginxAuthBasicForwardsPassword,
   nginxCacheAuthorizedResponses,
   nginxClientHeaderBufferTooSmall,
   nginxCredentialHeaderCleared,

@@ -1,7 +1,7 @@
 // proxy_cache without a bypass on $http_authorization: one user's authorized answer is served
 // to the next client, credentials or not.
-import { docsPath } from '../rule-helpers.js'
-import { effective, findAll } from '../tree.js'
+import { docsPath, nodesOf, partialNote, unseenInclude } from '../rule-helpers.js'
+import { effective } from '../tree.js'
 import type { ConfNode, LintReport, LintRule } from '../types.js'
 
 const id = 'nginx-cache-authorized-responses'
@@ -22,10 +22,11 @@ export const rule: LintRule = {
     },
     docs: docsPath(id)
   },
-  check: (tree) => {
+  directives: ['proxy_pass'],
+  check: (_tree, ctx) => {
     const reported = new Set<ConfNode>()
     const reports: LintReport[] = []
-    for (const pass of findAll(tree.root, 'proxy_pass')) {
+    for (const pass of nodesOf(ctx, 'proxy_pass')) {
       const block = pass.parent
       if (!block) continue
       const cache = effective(block, 'proxy_cache')
@@ -34,7 +35,8 @@ export const rule: LintRule = {
         mentionsAuthorization(effective(block, 'proxy_cache_key'))
       if (safe) continue
       reported.add(cache)
-      reports.push({ where: cache, header: 'Authorization', message: 'proxy_cache stores responses to requests carrying Authorization and serves them to other clients: no proxy_cache_bypass/proxy_no_cache or cache key on $http_authorization' })
+      const unseen = unseenInclude(block)
+      reports.push({ where: cache, header: 'Authorization', ...(unseen ? { messageId: 'partial' } : {}), message: `proxy_cache stores responses to requests carrying Authorization and serves them to other clients: no proxy_cache_bypass/proxy_no_cache or cache key on $http_authorization${unseen ? partialNote(unseen) : ''}` })
     }
     return reports
   }

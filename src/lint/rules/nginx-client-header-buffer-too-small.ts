@@ -1,6 +1,5 @@
 // large_client_header_buffers smaller than a real JWT: nginx answers 400 before proxying.
-import { docsPath, parseSize } from '../rule-helpers.js'
-import { findAll } from '../tree.js'
+import { docsPath, nodesOf, parseSize } from '../rule-helpers.js'
 import type { LintReport, LintRule } from '../types.js'
 
 const id = 'nginx-client-header-buffer-too-small'
@@ -21,9 +20,10 @@ export const rule: LintRule = {
     },
     docs: docsPath(id)
   },
-  check: (tree) => {
+  directives: ['large_client_header_buffers'],
+  check: (_tree, ctx) => {
     const reports: LintReport[] = []
-    for (const node of findAll(tree.root, 'large_client_header_buffers')) {
+    for (const node of nodesOf(ctx, 'large_client_header_buffers')) {
       const size = parseSize(node.args[1])
       if (size === null || size >= WARN_BELOW) continue
       reports.push({

@@ -1,6 +1,5 @@
 // proxy_set_header Authorization "";  -> nginx does not send the header upstream at all.
-import { docsPath, hasProxyBasicAuth, NGINX_SET_HEADER } from '../rule-helpers.js'
-import { findAll } from '../tree.js'
+import { docsPath, hasProxyBasicAuth, NGINX_SET_HEADER, nodesOf } from '../rule-helpers.js'
 import type { LintReport, LintRule } from '../types.js'
 
 const id = 'nginx-credential-header-cleared'
@@ -17,9 +16,10 @@ export const rule: LintRule = {
     },
     docs: docsPath(id)
   },
-  check: (tree, ctx) => {
+  directives: [...NGINX_SET_HEADER, 'more_clear_input_headers'],
+  check: (_tree, ctx) => {
     const reports: LintReport[] = []
-    for (const node of findAll(tree.root, NGINX_SET_HEADER)) {
+    for (const node of nodesOf(ctx, NGINX_SET_HEADER)) {
       const header = node.args[0]
       if (header === undefined || node.args[1] !== '' || !ctx.credentialHeaders.has(header.toLowerCase())) continue
       // The auth_basic + clear pair is what ingress-nginx generates: reported by nginx-ingress-auth-strip.
@@ -27,7 +27,7 @@ export const rule: LintRule = {
       reports.push({ where: node, header, message: `${node.name} ${header} "" removes the client's ${header} header: the upstream never receives it` })
     }
     // OpenResty / headers-more: `more_clear_input_headers Authorization 'X-Api-*';`
-    for (const node of findAll(tree.root, 'more_clear_input_headers')) {
+    for (const node of nodesOf(ctx, 'more_clear_input_headers')) {
       for (const header of node.args.filter((a) => !a.startsWith('-'))) {
         const pattern = new RegExp(`^${header.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i')
         for (const name of [...ctx.credentialHeaders].filter((n) => pattern.test(n))) {

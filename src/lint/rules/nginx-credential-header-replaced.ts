@@ -1,6 +1,6 @@
 // proxy_set_header Authorization "Basic ...";  -> every client's credential is replaced.
-import { docsPath, hasProxyBasicAuth, isPassThrough, NGINX_SET_HEADER } from '../rule-helpers.js'
-import { describeValue, findAll, isLiteral } from '../tree.js'
+import { docsPath, hasProxyBasicAuth, isPassThrough, NGINX_SET_HEADER, nodesOf } from '../rule-helpers.js'
+import { describeValue, isLiteral } from '../tree.js'
 import type { LintReport, LintRule } from '../types.js'
 
 const id = 'nginx-credential-header-replaced'
@@ -17,9 +17,10 @@ export const rule: LintRule = {
     },
     docs: docsPath(id)
   },
-  check: (tree, ctx) => {
+  directives: [...NGINX_SET_HEADER],
+  check: (_tree, ctx) => {
     const reports: LintReport[] = []
-    for (const node of findAll(tree.root, NGINX_SET_HEADER)) {
+    for (const node of nodesOf(ctx, NGINX_SET_HEADER)) {
       const header = node.args[0]
       const value = node.args[1]
       if (header === undefined || value === undefined || value === '') continue

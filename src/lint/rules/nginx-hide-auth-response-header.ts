@@ -1,6 +1,5 @@
 // proxy_hide_header WWW-Authenticate;  -> clients never see the upstream's challenge.
-import { docsPath } from '../rule-helpers.js'
-import { findAll } from '../tree.js'
+import { docsPath, nodesOf } from '../rule-helpers.js'
 import type { LintReport, LintRule } from '../types.js'
 import type { Severity } from '../../diagnose/meta.js'
 
@@ -20,9 +19,10 @@ export const rule: LintRule = {
     },
     docs: docsPath(id)
   },
-  check: (tree) => {
+  directives: [...KEYS],
+  check: (_tree, ctx) => {
     const reports: LintReport[] = []
-    for (const node of findAll(tree.root, KEYS)) {
+    for (const node of nodesOf(ctx, KEYS)) {
       const header = node.args[0]
       const severity = header === undefined ? undefined : HIDDEN[header.toLowerCase()]
       if (header === undefined || severity === undefined) continue

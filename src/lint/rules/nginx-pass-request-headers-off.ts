@@ -1,6 +1,5 @@
 // proxy_pass_request_headers off;  -> no client header reaches the upstream.
-import { docsPath } from '../rule-helpers.js'
-import { findAll } from '../tree.js'
+import { docsPath, nodesOf } from '../rule-helpers.js'
 import type { LintRule } from '../types.js'
 
 const id = 'nginx-pass-request-headers-off'
@@ -18,7 +17,8 @@ export const rule: LintRule = {
     },
     docs: docsPath(id)
   },
-  check: (tree) => findAll(tree.root, KEYS)
+  directives: [...KEYS],
+  check: (_tree, ctx) => nodesOf(ctx, KEYS)
     .filter((node) => node.args[0]?.toLowerCase() === 'off')
     .map((node) => ({ where: node, message: `${node.name} off: the upstream receives no client request header, so Authorization and Cookie are dropped` }))
 }

@@ -1,6 +1,6 @@
 // A level with any proxy_set_header inherits none of the parent level's proxy_set_header lines.
-import { docsPath, NGINX_LEVELS } from '../rule-helpers.js'
-import { childrenOf, walk } from '../tree.js'
+import { docsPath, NGINX_LEVELS, partialNote } from '../rule-helpers.js'
+import { childrenOf } from '../tree.js'
 import type { ConfNode, LintReport, LintRule } from '../types.js'
 
 const id = 'nginx-proxy-set-header-inheritance'
@@ -27,9 +27,13 @@ export const rule: LintRule = {
     },
     docs: docsPath(id)
   },
-  check: (tree, ctx) => {
+  directives: [KEY],
+  check: (_tree, ctx) => {
     const reports: LintReport[] = []
-    for (const block of walk(tree.root)) {
+    // Every level that sets proxy_set_header, once, in document order.
+    const blocks = new Set<ConfNode>()
+    for (const node of ctx.nodes(KEY)) if (node.parent) blocks.add(node.parent)
+    for (const block of blocks) {
       if (!block.children || !NGINX_LEVELS.has(block.key)) continue
       const own = childrenOf(block, KEY)
       const first = own[0]
@@ -44,11 +48,14 @@ export const rule: LintRule = {
       if (unique.length === 0) continue
       const credentials = unique.filter((n) => ctx.credentialHeaders.has(n.toLowerCase()))
       const where = `${parent.key === '' ? 'top' : parent.key} level (${parent.file}:${parent.line})`
+      // An include here that was not found may repeat the lost lines.
+      const unseen = (block.children ?? []).find((c) => c.unresolved === true)
       reports.push({
         where: first,
         severity: credentials.length > 0 ? 'error' : 'warning',
         ...(credentials[0] !== undefined ? { header: credentials[0] } : {}),
-        message: `proxy_set_header in this ${block.key} stops nginx from inheriting ${unique.join(', ')} from the ${where}${credentials.length > 0 ? `; credential header${credentials.length > 1 ? 's' : ''} ${credentials.join(', ')} no longer set` : ''}`
+        ...(unseen ? { messageId: 'partial' } : {}),
+        message: `proxy_set_header in this ${block.key} stops nginx from inheriting ${unique.join(', ')} from the ${where}${credentials.length > 0 ? `; credential header${credentials.length > 1 ? 's' : ''} ${credentials.join(', ')} no longer set` : ''}${unseen ? partialNote(unseen) : ''}`
       })
     }
     return reports

@@ -1,7 +1,7 @@
 // underscores_in_headers off (the default) silently drops request headers named with '_'.
 import { isPortableHeaderName } from '../../capture/credential-names.js'
 import { docsPath, NGINX_SET_HEADER, switchValue } from '../rule-helpers.js'
-import { childrenOf, effective, findAll, walk } from '../tree.js'
+import { childrenOf, effective, walk } from '../tree.js'
 import type { ConfNode, LintReport, LintRule } from '../types.js'
 
 const id = 'nginx-underscores-in-headers'
@@ -40,13 +40,15 @@ export const rule: LintRule = {
   },
   check: (tree, ctx) => {
     const reports: LintReport[] = []
-    const servers = findAll(tree.root, 'server').filter((s) => s.children !== null && s.parent?.key !== 'upstream')
-    const scopes = servers.length > 0 ? servers : (findAll(tree.root, 'location').length > 0 ? [tree.root] : [])
+    const servers = [...ctx.nodes('server')].filter((s) => s.children !== null && s.parent?.key !== 'upstream')
+    const scopes = servers.length > 0 ? servers : (ctx.nodes('location').length > 0 ? [tree.root] : [])
     const fromFlags = [...ctx.credentialHeaders].filter((name) => !isPortableHeaderName(name) && name.includes('_'))
     for (const scope of scopes) {
       const own = scope.key === 'server' ? childrenOf(scope, 'underscores_in_headers').at(-1) : undefined
       const fromHttp = scope.parent ? switchValue(effective(scope.parent, 'underscores_in_headers')) === true : false
-      if (own && switchValue(own) === true && !fromHttp && !isDefault(scope, servers)) {
+      // listen hidden in an include that was not found: which server is the default is unknown.
+      const listenUnseen = scope.key === 'server' && childrenOf(scope, 'listen').length === 0 && childrenOf(scope, 'include').some((i) => i.unresolved === true)
+      if (own && switchValue(own) === true && !fromHttp && !listenUnseen && !isDefault(scope, servers)) {
         // Measured on nginx 1.22: headers before Host are parsed with the default server's setting.
         reports.push({ where: own, severity: 'warning', message: 'underscores_in_headers on in a server that is not the default one for its socket: headers with "_" that clients send before Host are still dropped (nginx reads them with the default server\'s setting)' })
         continue

@@ -4,5 +4,5 @@ import type { Severity } from '../../../src/diagnose/meta.js'
 import type { Dialect } from '../../../src/lint/types.js'
 
 export interface ValidCase { code: string, dialect?: Dialect, credentialHeaders?: string[], name?: string }
-export interface InvalidCase extends ValidCase { findings: Array<{ line: number, severity?: Severity, header?: string }> }
+export interface InvalidCase extends ValidCase { findings: Array<{ line: number, severity?: Severity, header?: string, messageId?: string }> }
 export interface RuleCases { valid: ValidCase[], invalid: InvalidCase[] }
