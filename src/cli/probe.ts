@@ -6,9 +6,10 @@ import { probeExitCode, toJson, toText, type RequireMode } from '../probe/format
 import { runProbe } from '../probe/run.js'
 import { ProbeError } from '../probe/send.js'
 import { isPortableHeaderName } from '../capture/credential-names.js'
+import { MIN_PROBE_SECRET_LENGTH } from '../config/defaults.js'
 
 export const DEFAULT_TIMEOUT_MS = 5_000
-export const MIN_SECRET_LENGTH = 16
+export const MIN_SECRET_LENGTH = MIN_PROBE_SECRET_LENGTH
 const MAX_HOPS = 10
 const MAX_HEADERS = 20
 const BATTERY_NAMES = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'x_api_key', 'access_token', 'x-hopwatch-canary', 'connection', 'host'])
