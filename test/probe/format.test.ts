@@ -10,7 +10,9 @@ const v = (shapeId: string, verdict: Verdict, required: boolean, how: HeaderVerd
 const report = (hops: HeaderVerdict[][]): ProbeReport => ({
   target: 'http://edge.example/',
   hops: hops.map((headers, i) => ({ url: `http://hop${i + 1}.example/`, reached: true, server: i === 0 ? 'nginx' : null, headers, notes: [] })),
-  redirects: []
+  redirects: [],
+  followCrossOrigin: false,
+  crossOriginAllowed: false
 })
 
 t.test('only required shapes decide the exit code, unless --require all', async (t) => {

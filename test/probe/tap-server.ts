@@ -76,7 +76,9 @@ export interface ProbeJson {
     headers: Array<{ name: string, shape: string, verdict: string, arrivedAs: string | null, detail: string, required: boolean, how: string | null, status: number | null }>
     notes: string[]
   }>
-  redirects: Array<{ from: string, to: string, status: number, changesOrigin: boolean, changes: string[], dropAuthorization: string[] }>
+  redirects: Array<{ from: string, to: string, status: number, changesOrigin: boolean, changes: string[], dropAuthorization: string[], followed: boolean, required: boolean }>
+  followCrossOrigin: boolean
+  crossOriginAllowed: boolean
   losses: Array<{ name: string, shape: string, verdict: string, hop: number, required: boolean }>
   exitCode: number
 }
