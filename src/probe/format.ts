@@ -58,7 +58,7 @@ export function losses (report: ProbeReport): Loss[] {
         hop: i + 1,
         url: hop.url,
         server: hop.server,
-        fix: fixFor(v, layerKind(hop.server))
+        fix: fixFor(v, layerKind(hop.server), hop.headers)
       })
     }
   })

@@ -79,7 +79,7 @@ export interface ProbeJson {
   redirects: Array<{ from: string, to: string, status: number, changesOrigin: boolean, changes: string[], dropAuthorization: string[], followed: boolean, required: boolean }>
   followCrossOrigin: boolean
   crossOriginAllowed: boolean
-  losses: Array<{ name: string, shape: string, verdict: string, hop: number, required: boolean }>
+  losses: Array<{ name: string, shape: string, verdict: string, hop: number, required: boolean, fix: string | null }>
   exitCode: number
 }
 
