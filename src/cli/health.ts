@@ -113,6 +113,10 @@ export const health: Command = async (argv: string[], io: CliIO): Promise<number
     io.stderr(`hopwatch health: refused: ${where} answered ${answer.status} (${hint})\n`)
     return EXIT_FINDINGS
   }
+  if (answer.status === 421) {
+    io.stderr(`hopwatch health: refused: ${where} answered 421 (a token-less admin answers only localhost, 127.0.0.1, [::1] or its --admin host)\n`)
+    return EXIT_FINDINGS
+  }
   const detail = args.ready ? readyDetail(answer.body) : ''
   io.stderr(`hopwatch health: ${args.ready ? 'not ready' : 'unhealthy'}: ${where} answered ${answer.status}${detail}\n`)
   return EXIT_FINDINGS

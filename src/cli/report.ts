@@ -64,6 +64,9 @@ async function get (parsed: Parsed, format: 'text' | 'json'): Promise<string> {
   if (res.statusCode === 401 || res.statusCode === 403) {
     throw new FetchError(`The admin listener refused the request (${res.statusCode}): pass its token with --admin-token or HOPWATCH_ADMIN_TOKEN.`)
   }
+  if (res.statusCode === 421) {
+    throw new FetchError('The admin listener answered 421: without a token it answers only localhost, 127.0.0.1, [::1] or its own --admin host; use one of those in --admin, or start it with --admin-token.')
+  }
   if (res.statusCode !== 200) throw new FetchError(`The admin listener answered ${res.statusCode} to GET /report; is --admin pointing at hopwatch?`)
   return Buffer.concat(chunks).toString('utf8')
 }

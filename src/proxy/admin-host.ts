@@ -23,7 +23,7 @@ export function hostAllowed (header: string | undefined, configuredHost: string)
   if (header === undefined) return true
   const name = hostName(header)
   if (name === null || name === '') return false
-  if (isLoopback(name)) return true
+  if (isLoopback(name) || isLoopback(name.replace(/^::ffff:/, ''))) return true
   const configured = configuredHost.toLowerCase()
   if (name === configured) return true
   return WILDCARDS.has(configured) && isIP(name) !== 0

@@ -37,12 +37,12 @@ t.test('without a token, only a Host naming this machine is answered', async (t)
   const hw = await startHopwatch(up.url)
   t.teardown(async () => { await hw.close(); await up.close() })
   const port = new URL(hw.adminUrl).port
-  for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, 'localhost', 'LOCALHOST:1', 'localhost.:80', '127.9.8.7:1234', '[::1]', `[::1]:${port}`]) {
+  for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, 'localhost', 'LOCALHOST:1', 'localhost.:80', '127.9.8.7:1234', '[::1]', '[::ffff:127.0.0.1]:1', `[::1]:${port}`]) {
     const a = await get(hw.adminUrl, '/healthz', { host })
     t.equal(a.status, 200, `Host ${host} answered`)
     guarded(t, a, host)
   }
-  for (const host of ['evil.example', `evil.example:${port}`, 'localhost.evil.example', '127.0.0.1.nip.io', 'evil.localhost.example:1', '10.0.0.1', '[::2]:1', '[fe80::1]', 'a b', '127.0.0.1:1:2']) {
+  for (const host of ['evil.example', `evil.example:${port}`, 'localhost.evil.example', '127.0.0.1.nip.io', 'evil.localhost.example:1', '10.0.0.1', '[::ffff:10.0.0.1]', '[::2]:1', '[fe80::1]', 'a b', '127.0.0.1:1:2']) {
     for (const path of ROUTES) {
       const a = await get(hw.adminUrl, path, { host })
       t.equal(a.status, 421, `Host ${host} ${path} refused`)
