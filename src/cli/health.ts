@@ -28,7 +28,7 @@ Flags:
   --admin-token T    bearer token of the admin listener; default HOPWATCH_ADMIN_TOKEN (prefer the
                      env var: flags show in ps)
   --ready            check /readyz instead of /healthz
-  --timeout MS       give up after MS milliseconds (default ${DEFAULT_HEALTH_TIMEOUT_MS})
+  --timeout MS       give up after MS milliseconds (default ${DEFAULT_HEALTH_TIMEOUT_MS}, range 1-3600000)
 
 Exit codes: 0 healthy (200), 1 unhealthy or unreachable, 2 usage error. Prints one line.
 `

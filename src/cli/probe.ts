@@ -27,7 +27,7 @@ Flags:
   --header NAME          also send a canary in this header; it is required (repeatable)
   --method M             request method, default GET
   --format text|json     default text
-  --timeout MS           per request, default ${DEFAULT_TIMEOUT_MS}
+  --timeout MS           per request, default ${DEFAULT_TIMEOUT_MS}, range 1-600000
   --require required|all which shapes decide the exit code, default required
   --follow-cross-origin  follow redirects to another origin and send it fresh canaries (as
                          curl --location-trusted would); without it only same-origin redirects

@@ -19,7 +19,7 @@ Flags:
                        (as \`serve\` reads it; 0.0.0.0 becomes loopback), else ${DEFAULT_ADMIN}
   --admin-token T      bearer token of the admin listener (prefer HOPWATCH_ADMIN_TOKEN: flags show in ps)
   --format text|json   default text
-  --timeout MS         default ${DEFAULT_REPORT_TIMEOUT_MS}
+  --timeout MS         default ${DEFAULT_REPORT_TIMEOUT_MS}, range 1-3600000
 
 Exit codes: 0 no error-severity finding, 1 at least one, 2 usage or connection error.
 `
