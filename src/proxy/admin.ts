@@ -3,6 +3,7 @@
 // Host that names this machine is answered (DNS rebinding); bad query input is a 400, never a 500.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { createHash, timingSafeEqual } from 'node:crypto'
+import type { Duplex } from 'node:stream'
 import type { ExchangeStore } from '../store/store.js'
 import { buildReport, type Report } from '../report/model.js'
 import { renderText } from '../report/text.js'
@@ -48,6 +49,15 @@ function wantsText (request: FastifyRequest<{ Querystring: { format?: string } }
 const sendError = (reply: FastifyReply, status: number, error: string, message: string): FastifyReply =>
   reply.code(status).headers(ADMIN_HEADERS).type('application/json; charset=utf-8').send({ error, message })
 
+/** A request Node cannot parse: a JSON 400 (431 for oversize headers) with the admin headers, then close. */
+function answerClientError (err: Error & { code?: string }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) { socket.destroy(); return }
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request'
+  const body = JSON.stringify({ error: 'bad_request', message: 'The admin listener could not parse this request.' })
+  const head = Object.entries(ADMIN_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`).join('')
+  socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json; charset=utf-8\r\n${head}content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`)
+}
+
 export { buildReport }
 
 export async function createAdminApp (options: AdminOptions): Promise<FastifyInstance> {
@@ -56,7 +66,8 @@ export async function createAdminApp (options: AdminOptions): Promise<FastifyIns
     // A URL fastify cannot decode (`/report/exchanges/%`) is answered here, before any hook.
     frameworkErrors: (_err, _request, reply) => {
       void sendError(reply, 400, 'bad_url', 'The admin listener could not decode this URL.')
-    }
+    },
+    clientErrorHandler: answerClientError
   })
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.headers(ADMIN_HEADERS)

@@ -4,7 +4,7 @@ import t, { type Test } from 'tap'
 import { request as httpRequest } from 'node:http'
 import { execFile } from 'node:child_process'
 import { startEchoUpstream } from '../helpers/echo-upstream.js'
-import { startHopwatch, waitForExchanges } from '../helpers/hopwatch.js'
+import { rawRequest, startHopwatch, waitForExchanges } from '../helpers/hopwatch.js'
 import { hostAllowed } from '../../src/proxy/admin-host.js'
 
 interface Answer { status: number; headers: Record<string, string | string[] | undefined>; body: string }
@@ -94,6 +94,19 @@ t.test('every admin answer is no-store and nosniff, whatever the route and statu
     const a = await get(hw.adminUrl, path)
     t.ok(a.status < 500, `${path}: ${a.status}`)
     guarded(t, a, path)
+  }
+})
+
+t.test('a request Node cannot parse gets a JSON 400 with the same headers', async (t) => {
+  const up = await startEchoUpstream()
+  const hw = await startHopwatch(up.url)
+  t.teardown(async () => { await hw.close(); await up.close() })
+  for (const bytes of ['GET /report HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header\r\n\r\n', 'NOT HTTP AT ALL\r\n\r\n', `GET /report HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`]) {
+    const answer = await rawRequest(hw.adminUrl, bytes, 10_000)
+    t.match(answer, /^HTTP\/1\.1 4(00|31) /, 'a 4xx')
+    t.match(answer, /\r\ncache-control: no-store\r\n/i)
+    t.match(answer, /\r\nx-content-type-options: nosniff\r\n/i)
+    t.match(answer, /"error":"bad_request"/)
   }
 })
 
