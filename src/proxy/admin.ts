@@ -53,9 +53,14 @@ const sendError = (reply: FastifyReply, status: number, error: string, message: 
 function answerClientError (err: Error & { code?: string }, socket: Duplex): void {
   if (err.code === 'ECONNRESET' || !socket.writable) { socket.destroy(); return }
   const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request'
-  const body = JSON.stringify({ error: 'bad_request', message: 'The admin listener could not parse this request.' })
+  rawAnswer(socket, status, { error: 'bad_request', message: 'The admin listener could not parse this request.' })
+}
+
+/** A whole answer written on the socket (outside fastify), with the admin headers, then close. */
+function rawAnswer (socket: Duplex, status: string, json: { error: string, message: string }, extra = ''): void {
+  const body = JSON.stringify(json)
   const head = Object.entries(ADMIN_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`).join('')
-  socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json; charset=utf-8\r\n${head}content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`)
+  socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json; charset=utf-8\r\n${head}${extra}content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`)
 }
 
 export { buildReport }
@@ -68,6 +73,11 @@ export async function createAdminApp (options: AdminOptions): Promise<FastifyIns
       void sendError(reply, 400, 'bad_url', 'The admin listener could not decode this URL.')
     },
     clientErrorHandler: answerClientError
+  })
+  // CONNECT never reaches fastify's router: Node hands the socket over. The admin is no proxy.
+  app.server.on('connect', (_request: unknown, socket: Duplex) => {
+    socket.on('error', () => { socket.destroy() })
+    rawAnswer(socket, '405 Method Not Allowed', { error: 'method_not_allowed', message: 'The admin listener is not a proxy: CONNECT is not allowed.' }, 'allow: GET, HEAD\r\n')
   })
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.headers(ADMIN_HEADERS)

@@ -110,6 +110,19 @@ t.test('a request Node cannot parse gets a JSON 400 with the same headers', asyn
   }
 })
 
+t.test('CONNECT to the admin listener: 405 with a JSON body, not a closed socket', async (t) => {
+  const up = await startEchoUpstream()
+  const hw = await startHopwatch(up.url)
+  t.teardown(async () => { await hw.close(); await up.close() })
+  const answer = await rawRequest(hw.adminUrl, 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n', 10_000)
+  t.match(answer, /^HTTP\/1\.1 405 Method Not Allowed\r\n/)
+  t.match(answer, /\r\nallow: GET, HEAD\r\n/i)
+  t.match(answer, /\r\ncache-control: no-store\r\n/i)
+  t.match(answer, /"error":"method_not_allowed"/)
+  const after = await get(hw.adminUrl, '/healthz')
+  t.equal(after.status, 200, 'the listener keeps answering')
+})
+
 t.test('query input: repeated or out-of-range parameters are a 400 with a sentence, never a 500', async (t) => {
   const up = await startEchoUpstream((req, res) => { res.writeHead(req.headers.authorization === undefined ? 401 : 200); res.end() })
   const hw = await startHopwatch(up.url)
