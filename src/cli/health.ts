@@ -28,7 +28,7 @@ Flags:
   --admin-token T    bearer token of the admin listener; default HOPWATCH_ADMIN_TOKEN (prefer the
                      env var: flags show in ps)
   --ready            check /readyz instead of /healthz
-  --timeout MS       give up after MS milliseconds (default ${DEFAULT_HEALTH_TIMEOUT_MS})
+  --timeout MS       give up after MS milliseconds (default ${DEFAULT_HEALTH_TIMEOUT_MS}, range 1-3600000)
 
 Exit codes: 0 healthy (200), 1 unhealthy or unreachable, 2 usage error. Prints one line.
 `
@@ -111,6 +111,10 @@ export const health: Command = async (argv: string[], io: CliIO): Promise<number
   if (answer.status === 401 || answer.status === 403) {
     const hint = args.token === null ? 'set HOPWATCH_ADMIN_TOKEN' : 'the token given is not the admin token'
     io.stderr(`hopwatch health: refused: ${where} answered ${answer.status} (${hint})\n`)
+    return EXIT_FINDINGS
+  }
+  if (answer.status === 421) {
+    io.stderr(`hopwatch health: refused: ${where} answered 421 (a token-less admin answers only localhost, 127.0.0.1, [::1] or its --admin host)\n`)
     return EXIT_FINDINGS
   }
   const detail = args.ready ? readyDetail(answer.body) : ''

@@ -10,6 +10,7 @@ import { formatText } from '../lint/format/text.js'
 import { LINT_RULES } from '../lint/rules/index.js'
 import type { RootMap } from '../lint/load.js'
 import type { LintFinding } from '../lint/types.js'
+import { refusedReason } from '../lint/read-file.js'
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from './io.js'
 
 const FORMATS = ['text', 'json', 'sarif'] as const
@@ -99,10 +100,17 @@ export const lint: Command = async (argv, io) => {
   if (badName !== undefined) return usage(io, 'a --credential-header name must be a header name (letters, digits, "-", "_"), without a value.')
   if (positionals.length === 0) return usage(io, 'no config given; pass one or more files or folders, e.g. "hopwatch lint /etc/nginx".')
 
+  // Devices, FIFOs and sockets are refused before anything is read (`/dev/zero` never ends).
+  for (const path of positionals) {
+    const reason = refusedReason(path)
+    if (reason !== null) return usage(io, `cannot lint ${path}: ${reason}.`)
+  }
   const roots = parseRoots([...(values.root ?? []), ...(values.prefix ?? [])])
   if (typeof roots === 'string') return usage(io, roots)
   const result = lintPaths(positionals, { credentialHeaders: extra, roots })
   if (result.unreadable.length > 0) {
+    const refused = result.unreadable.find((path) => refusedReason(path) !== null)
+    if (refused !== undefined) return usage(io, `cannot lint ${refused}: ${refusedReason(refused) ?? ''}.`)
     return usage(io, `cannot read ${result.unreadable.join(', ')}; check the path exists and is readable.`)
   }
   const shown: LintFinding[] = result.findings.filter((f) => atOrAbove(f.severity, severity))

@@ -6,9 +6,10 @@ import { probeExitCode, toJson, toText, type RequireMode } from '../probe/format
 import { runProbe } from '../probe/run.js'
 import { ProbeError } from '../probe/send.js'
 import { isPortableHeaderName } from '../capture/credential-names.js'
+import { MIN_PROBE_SECRET_LENGTH } from '../config/defaults.js'
 
 export const DEFAULT_TIMEOUT_MS = 5_000
-export const MIN_SECRET_LENGTH = 16
+export const MIN_SECRET_LENGTH = MIN_PROBE_SECRET_LENGTH
 const MAX_HOPS = 10
 const MAX_HEADERS = 20
 const BATTERY_NAMES = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'x_api_key', 'access_token', 'x-hopwatch-canary', 'connection', 'host'])
@@ -26,11 +27,19 @@ Flags:
   --header NAME          also send a canary in this header; it is required (repeatable)
   --method M             request method, default GET
   --format text|json     default text
-  --timeout MS           per request, default ${DEFAULT_TIMEOUT_MS}
+  --timeout MS           per request, default ${DEFAULT_TIMEOUT_MS}, range 1-600000
   --require required|all which shapes decide the exit code, default required
+  --follow-cross-origin  follow redirects to another origin and send it fresh canaries (as
+                         curl --location-trusted would); without it only same-origin redirects
+                         are followed and nothing is sent to another origin
+  --allow-cross-origin-redirect
+                         a redirect to another origin is intended: follow it (implies
+                         --follow-cross-origin) and do not fail on it
 
-Exit codes: 0 every required credential arrived intact at every hop, 1 some did not (or no
-tap answered), 2 usage or connection error.
+Exit codes: 0 every required credential arrived intact at every hop and no redirect changed
+origin on the way, 1 some did not, no tap answered, or a redirect changed origin (browsers,
+fetch, curl -L and requests drop Authorization on it) without --allow-cross-origin-redirect,
+2 usage or connection error.
 `
 
 interface Parsed {
@@ -42,6 +51,8 @@ interface Parsed {
   format: 'text' | 'json'
   timeoutMs: number
   require: RequireMode
+  followCrossOrigin: boolean
+  allowCrossOriginRedirect: boolean
 }
 
 function httpUrl (value: string, flag: string): string {
@@ -59,7 +70,9 @@ export function parseProbeArgs (argv: string[], env: NodeJS.ProcessEnv): Parsed 
     method: { type: 'string' },
     format: { type: 'string' },
     timeout: { type: 'string' },
-    require: { type: 'string' }
+    require: { type: 'string' },
+    'follow-cross-origin': { type: 'boolean' },
+    'allow-cross-origin-redirect': { type: 'boolean' }
   }, 'probe', true)
   if (help) return 'help'
   const hops = list(values.hop).map((hop) => httpUrl(hop, '--hop'))
@@ -81,7 +94,9 @@ export function parseProbeArgs (argv: string[], env: NodeJS.ProcessEnv): Parsed 
   }
   if (!/^[A-Z]{1,16}$/.test(method)) throw new UsageError('--method must be a method name such as GET or POST.')
   if (method === 'HEAD' || method === 'CONNECT') throw new UsageError(`--method ${method} cannot carry the tap's answer: use GET (the default) or POST.`)
-  return { target: httpUrl(positionals[0] as string, 'URL'), hops, secret, headers, method, format, timeoutMs, require }
+  const allowCrossOriginRedirect = values['allow-cross-origin-redirect'] === true
+  const followCrossOrigin = allowCrossOriginRedirect || values['follow-cross-origin'] === true
+  return { target: httpUrl(positionals[0] as string, 'URL'), hops, secret, headers, method, format, timeoutMs, require, followCrossOrigin, allowCrossOriginRedirect }
 }
 
 export const probe: Command = async (argv: string[], io: CliIO): Promise<number> => {
@@ -103,7 +118,9 @@ export const probe: Command = async (argv: string[], io: CliIO): Promise<number>
       secret: parsed.secret,
       headers: parsed.headers,
       method: parsed.method,
-      timeoutMs: parsed.timeoutMs
+      timeoutMs: parsed.timeoutMs,
+      followCrossOrigin: parsed.followCrossOrigin,
+      allowCrossOriginRedirect: parsed.allowCrossOriginRedirect
     })
     io.stdout(parsed.format === 'json' ? toJson(report, parsed.require) : toText(report, parsed.require))
     return probeExitCode(report, parsed.require)

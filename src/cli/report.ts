@@ -28,7 +28,7 @@ Flags:
   --admins FILE        a file of admin URLs, one per line (# comments and blank lines skipped)
   --admin-token T      bearer token of the admin listener (prefer HOPWATCH_ADMIN_TOKEN: flags show in ps)
   --format text|json   default text
-  --timeout MS         default ${DEFAULT_REPORT_TIMEOUT_MS}
+  --timeout MS         default ${DEFAULT_REPORT_TIMEOUT_MS}, range 1-3600000
 
 Exit codes: 0 no error-severity finding, 1 at least one, 2 usage or connection error (with
 several admins: none answered, or their fingerprint keys differ; a replica that did not answer
@@ -80,6 +80,9 @@ async function get (parsed: Parsed, admin: URL, format: 'text' | 'json'): Promis
   }
   if (res.statusCode === 401 || res.statusCode === 403) {
     throw new FetchError(`The admin listener refused the request (${res.statusCode}): pass its token with --admin-token or HOPWATCH_ADMIN_TOKEN.`)
+  }
+  if (res.statusCode === 421) {
+    throw new FetchError('The admin listener answered 421: without a token it answers only localhost, 127.0.0.1, [::1] or its own --admin host; use one of those in --admin, or start it with --admin-token.')
   }
   if (res.statusCode !== 200) throw new FetchError(`The admin listener answered ${res.statusCode} to GET /report; is --admin pointing at hopwatch?`)
   return Buffer.concat(chunks).toString('utf8')

@@ -1,11 +1,16 @@
 // `hopwatch serve`: the auditing sidecar.
 import { ConfigError, loadServeConfig, SERVE_FLAGS } from '../config/config.js'
+import { NUMERIC_RANGES } from '../config/defaults.js'
 import { startServer } from '../proxy/server.js'
 import { EXIT_OK, EXIT_USAGE, type Command } from './io.js'
 
 export function serveHelp (): string {
+  const range = (name: string): string => {
+    const r = (NUMERIC_RANGES as Record<string, { min: number, max: number } | undefined>)[name]
+    return r === undefined ? '' : `; range ${r.min}-${r.max}`
+  }
   const lines = Object.entries(SERVE_FLAGS).map(([name, spec]) =>
-    `  --${name.padEnd(22)} ${spec.help}\n  ${' '.repeat(24)} env: ${spec.env}`)
+    `  --${name.padEnd(22)} ${spec.help}\n  ${' '.repeat(24)} env: ${spec.env}${range(name)}`)
   return `Usage: hopwatch serve --upstream URL [flags]
 
 Forwards all traffic to the upstream unchanged and records which credential headers arrive,

@@ -1,12 +1,13 @@
 // One validated Config for `hopwatch serve`, from flags and HOPWATCH_* env vars.
 // Flags win over env vars; every bad value is one plain sentence naming the flag.
 import { parseArgs } from 'node:util'
-import { list, str } from './flags.js'
+import { list, str, wholeInRange } from './flags.js'
 import { isIP } from 'node:net'
 import {
   DEFAULT_ADMIN, DEFAULT_LISTEN, DEFAULT_LOG_LEVEL, DEFAULT_MAX_EXCHANGES,
   DEFAULT_UPSTREAM_CONNECTIONS, DEFAULT_UPSTREAM_TIMEOUT_MS, LOG_LEVELS, type LogLevel,
-  DEFAULT_SHUTDOWN_GRACE_MS, DEFAULT_CLIENT_TIMEOUT_MS
+  DEFAULT_SHUTDOWN_GRACE_MS, DEFAULT_CLIENT_TIMEOUT_MS, NUMERIC_RANGES, type NumericFlag,
+  MIN_PROBE_SECRET_LENGTH
 } from './defaults.js'
 
 export interface HostPort { host: string; port: number }
@@ -62,6 +63,9 @@ export const SERVE_FLAGS: Record<string, FlagSpec> = {
 
 type Raw = Record<string, string | string[] | boolean | undefined>
 
+/** Secrets whose empty value is a mistake (an unset shell variable), not "off". */
+const REFUSE_EMPTY = new Set(['admin-token', 'probe-secret'])
+
 function readRaw (argv: string[], env: NodeJS.ProcessEnv): Raw {
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {}
   for (const [name, spec] of Object.entries(SERVE_FLAGS)) {
@@ -75,6 +79,9 @@ function readRaw (argv: string[], env: NodeJS.ProcessEnv): Raw {
   }
   for (const [name, spec] of Object.entries(SERVE_FLAGS)) {
     const fromEnv = env[spec.env]
+    if (values[name] === undefined && fromEnv === '' && REFUSE_EMPTY.has(name)) {
+      throw new ConfigError(`${spec.env} is set but empty: give it a value or unset it.`)
+    }
     if (values[name] !== undefined || fromEnv === undefined || fromEnv === '') continue
     if (spec.boolean === true) values[name] = envBoolean(spec.env, fromEnv)
     else values[name] = spec.multiple === true ? fromEnv.split(',').map((s) => s.trim()).filter(Boolean) : fromEnv
@@ -95,7 +102,9 @@ function usageSentence (err: unknown): string {
   const missing = /Option '(--[^ ']+)[^']*' argument missing/.exec(message)
   if (missing) return `Flag ${missing[1]} needs a value, e.g. ${missing[1]}=VALUE.`
   if (/positional/.test(message)) return 'hopwatch serve takes flags only: pass the upstream as --upstream URL.'
-  return `Bad flags: ${message}`
+  const ambiguous = /Option '(--[^ ']+)[^']*' argument is ambiguous/.exec(message)
+  if (ambiguous) return `Flag ${ambiguous[1]} got a value that starts with a dash: write it as ${ambiguous[1]}=VALUE.`
+  return `Bad flags: ${message.split('\n')[0] ?? ''}`
 }
 
 export function parseHostPort (flag: string, value: string): HostPort {
@@ -145,13 +154,31 @@ function parseHttpUrl (value: string, flag: string): URL {
   return url
 }
 
-function positiveInt (flag: string, value: string | undefined, fallback: number, min = 1): number {
+/** A numeric flag within its documented range (NUMERIC_RANGES); the value is not echoed. */
+function ranged (flag: NumericFlag, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < min) {
-    throw new ConfigError(`--${flag} must be a whole number of at least ${min} (got "${value}").`)
-  }
+  const { min, max } = NUMERIC_RANGES[flag]
+  const n = wholeInRange(value, min, max)
+  if (n === null) throw new ConfigError(`--${flag} must be a whole number from ${min} to ${max}.`)
   return n
+}
+
+/** The admin token: not empty, and sendable as `Authorization: Bearer <token>` (no spaces at the ends, no control characters). */
+function adminTokenOf (value: string | undefined): string | null {
+  if (value === undefined) return null
+  if (value === '') throw new ConfigError('--admin-token is empty: give a token (e.g. openssl rand -hex 16) or leave the flag out.')
+  if (value.trim() !== value || [...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) {
+    throw new ConfigError('--admin-token must not start or end with spaces nor hold control characters: clients could not send it in a header.')
+  }
+  return value
+}
+
+function probeSecretOf (value: string | undefined): string | null {
+  if (value === undefined) return null
+  if (value.length < MIN_PROBE_SECRET_LENGTH) {
+    throw new ConfigError(`--probe-secret must be at least ${MIN_PROBE_SECRET_LENGTH} characters, as \`hopwatch probe\` requires (e.g. openssl rand -hex 16).`)
+  }
+  return value
 }
 
 function headerNames (flag: string, values: string[]): string[] {
@@ -172,9 +199,9 @@ export function loadServeConfig (argv: string[], env: NodeJS.ProcessEnv): Config
     throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}").`)
   }
   const admin = parseHostPort('admin', str(raw.admin) ?? DEFAULT_ADMIN)
-  const adminToken = str(raw['admin-token']) ?? null
+  const adminToken = adminTokenOf(str(raw['admin-token']))
   const adminInsecure = raw['admin-insecure'] === true
-  if (!isLoopback(admin.host) && (adminToken === null || adminToken === '') && !adminInsecure) {
+  if (!isLoopback(admin.host) && adminToken === null && !adminInsecure) {
     throw new ConfigError(`--admin ${admin.host} is not a loopback address, so the report would be open to the network: set --admin-token (or HOPWATCH_ADMIN_TOKEN), bind --admin to 127.0.0.1, or for a local demo pass --admin-insecure.`)
   }
   const listen = parseHostPort('listen', str(raw.listen) ?? DEFAULT_LISTEN)
@@ -184,17 +211,17 @@ export function loadServeConfig (argv: string[], env: NodeJS.ProcessEnv): Config
     admin,
     adminToken,
     credentialHeaders: headerNames('credential-header', list(raw['credential-header'])),
-    maxExchanges: positiveInt('max-exchanges', str(raw['max-exchanges']), DEFAULT_MAX_EXCHANGES),
+    maxExchanges: ranged('max-exchanges', str(raw['max-exchanges']), DEFAULT_MAX_EXCHANGES),
     fingerprintKey: str(raw['fingerprint-key']) ?? null,
     logLevel: logLevel as LogLevel,
-    upstreamTimeoutMs: positiveInt('upstream-timeout', str(raw['upstream-timeout']), DEFAULT_UPSTREAM_TIMEOUT_MS),
-    upstreamConnections: positiveInt('upstream-connections', str(raw['upstream-connections']), DEFAULT_UPSTREAM_CONNECTIONS),
+    upstreamTimeoutMs: ranged('upstream-timeout', str(raw['upstream-timeout']), DEFAULT_UPSTREAM_TIMEOUT_MS),
+    upstreamConnections: ranged('upstream-connections', str(raw['upstream-connections']), DEFAULT_UPSTREAM_CONNECTIONS),
     expectIssuers: list(raw['expect-issuer']),
     expectAudiences: list(raw['expect-audience']),
-    probeSecret: str(raw['probe-secret']) ?? null,
+    probeSecret: probeSecretOf(str(raw['probe-secret'])),
     adminInsecure,
     edge: parseEdge(str(raw['edge-listen']), str(raw['edge-upstream'])),
-    shutdownGraceMs: positiveInt('shutdown-grace', str(raw['shutdown-grace']), DEFAULT_SHUTDOWN_GRACE_MS, 0),
-    clientTimeoutMs: positiveInt('client-timeout', str(raw['client-timeout']), DEFAULT_CLIENT_TIMEOUT_MS, 0)
+    shutdownGraceMs: ranged('shutdown-grace', str(raw['shutdown-grace']), DEFAULT_SHUTDOWN_GRACE_MS),
+    clientTimeoutMs: ranged('client-timeout', str(raw['client-timeout']), DEFAULT_CLIENT_TIMEOUT_MS)
   }
 }

@@ -14,3 +14,15 @@ export const DEFAULT_SHUTDOWN_GRACE_MS = 10_000
 export const DEFAULT_CLIENT_TIMEOUT_MS = 300_000
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = typeof LOG_LEVELS[number]
+
+/** Inclusive ranges of the numeric flags of `serve`; a value outside is refused at start. */
+export const NUMERIC_RANGES = {
+  'max-exchanges': { min: 1, max: 1_000_000 },
+  'upstream-timeout': { min: 1, max: 3_600_000 },
+  'upstream-connections': { min: 1, max: 10_000 },
+  'shutdown-grace': { min: 0, max: 3_600_000 },
+  'client-timeout': { min: 0, max: 3_600_000 }
+} as const
+export type NumericFlag = keyof typeof NUMERIC_RANGES
+/** The probe secret, in `serve` and in `probe`: long enough that canaries cannot be forged by guessing. */
+export const MIN_PROBE_SECRET_LENGTH = 16

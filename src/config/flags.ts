@@ -39,11 +39,21 @@ export const str = (v: FlagValue): string | undefined => (typeof v === 'boolean'
 /** Every value of a repeatable string flag. */
 export const list = (v: FlagValue): string[] => (v === undefined || typeof v === 'boolean' ? [] : Array.isArray(v) ? v : [v])
 
+/** Plain decimal digits only: no sign, exponent, hex, spaces or fractions (Number() takes all of those). */
+const DIGITS = /^[0-9]{1,16}$/
+
+/** A whole number in [min, max] written in plain digits, or null when it is not one. */
+export function wholeInRange (value: string, min: number, max: number): number | null {
+  if (!DIGITS.test(value)) return null
+  const n = Number(value)
+  return Number.isSafeInteger(n) && n >= min && n <= max ? n : null
+}
+
 /** A whole number of milliseconds in [min, max], or the fallback when the flag is absent. */
 export function millis (flag: string, value: string | undefined, fallback: number, min = 1, max = 3_600_000): number {
   if (value === undefined) return fallback
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be a whole number of milliseconds between ${min} and ${max}.`)
+  const n = wholeInRange(value, min, max)
+  if (n === null) throw new UsageError(`${flag} must be a whole number of milliseconds from ${min} to ${max}.`)
   return n
 }
 

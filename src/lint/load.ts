@@ -2,13 +2,14 @@
 // nginx `include`, Apache `Include` / `IncludeOptional`, relative to the config prefix (nginx:
 // the main file's directory; Apache: ServerRoot, else the main file's directory), globs allowed,
 // directories read whole (Apache), cycles and runaway depth refused as problems.
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs'
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
 import { parseApache } from './apache-parser.js'
 import { detectDialect } from './detect.js'
 import { expandGlob, hasWildcard } from './glob.js'
 import { parseIngress } from './ingress-parser.js'
 import { parseNginx } from './nginx-parser.js'
+import { ConfigFileError, readConfigFile } from './read-file.js'
 import type { ConfNode, ConfTree, Dialect, ParseProblem, ParseResult } from './types.js'
 
 const MAX_INCLUDE_DEPTH = 32
@@ -88,7 +89,7 @@ export function configPrefix (file: string, dialect: Dialect): string {
 
 /** Parses `file` (whose text may be given) and everything it includes. Throws only if `file` itself is unreadable. */
 export function loadTree (file: string, text?: string, dialectHint?: Dialect, opts: LoadOptions = {}): LoadedTree {
-  const mainText = text ?? readFileSync(file, 'utf8')
+  const mainText = text ?? readConfigFile(file)
   const dialect = dialectHint ?? detectDialect(mainText, file)
   const mainReal = realOf(file)
   const problems: ParseProblem[] = []
@@ -145,8 +146,9 @@ export function loadTree (file: string, text?: string, dialectHint?: Dialect, op
           continue
         }
         let body: string
-        try { body = readFileSync(target, 'utf8') } catch {
-          problems.push({ kind: 'unreadable', file: node.file, line: node.line, column: node.column, message: `${node.name} target ${target} could not be read` })
+        try { body = readConfigFile(target) } catch (err) {
+          const why = err instanceof ConfigFileError ? ` ${err.message}` : ' could not be read'
+          problems.push({ kind: 'unreadable', file: node.file, line: node.line, column: node.column, message: `${node.name} target ${target}${why}` })
           continue
         }
         included.add(real)

@@ -1,7 +1,7 @@
 // The answer a tap sends itself for a signed canary: what arrived, as names, line counts,
 // lengths, schemes and keyed hashes. Canary values are never echoed; real credentials that
 // arrived next to a canary are reported by name, scheme and length only (no hash).
-import { keyedHash } from './token.js'
+import { keyedHash, sameMac } from './token.js'
 
 export const ANSWER_TAG = 'canary-answer'
 
@@ -71,7 +71,7 @@ export function parseAnswer (secret: string, nonce: string, body: string): Canar
   try { parsed = JSON.parse(body) } catch { return null }
   if (!isRecord(parsed) || parsed.hopwatch !== ANSWER_TAG || parsed.nonce !== nonce || !isString(parsed.mac)) return null
   const { mac, ...rest } = parsed
-  if (keyedHash(secret, ANSWER_TAG, JSON.stringify(rest)) !== mac) return null
+  if (!sameMac(keyedHash(secret, ANSWER_TAG, JSON.stringify(rest)), mac)) return null
   if (!Array.isArray(rest.lines) || !rest.lines.every(isLine)) return null
   if (!Array.isArray(rest.headerNames) || !rest.headerNames.every(isString)) return null
   if (rest.recognisedBy !== 'marker' && rest.recognisedBy !== 'value') return null

@@ -82,12 +82,37 @@ const BY_VERDICT: Readonly<Record<string, Fix>> = {
   },
   added: {
     nginx: 'A layer injects a credential the client did not send: look for `proxy_set_header` with a fixed value.',
-    apache: 'A layer injects a credential the client did not send: look for `RequestHeader set`.'
+    apache: 'A layer injects a credential the client did not send: look for `RequestHeader set <Header>` or `RequestHeader add <Header>`.'
   },
   unreached: {
     nginx: 'No tap behind this hop: run `hopwatch serve --probe-secret S` in front of the app, or drop this --hop.',
     apache: 'No tap behind this hop: run `hopwatch serve --probe-secret S` in front of the app, or drop this --hop.'
   }
+}
+
+/**
+ * An added line, by what happened to the client's own lines of that name at the same hop:
+ * kept intact beside it means a directive that adds (Apache `RequestHeader add`), replaced means
+ * one that sets. The fix names the directive the evidence points to.
+ */
+const ADDED_BY_DIRECTIVE: Readonly<Record<'add' | 'set', Fix>> = {
+  add: {
+    nginx: 'A layer adds a second <Header> line next to the client\'s (both arrive): look for a directive or module that appends one instead of replacing it.',
+    apache: 'A layer adds a second <Header> line next to the client\'s (both arrive): look for `RequestHeader add <Header> ...` and remove it.'
+  },
+  set: {
+    nginx: 'A layer injects a credential the client did not send: look for `proxy_set_header <Header>` with a fixed value.',
+    apache: 'A layer sets its own <Header> (the client\'s is replaced, and one is added where the client sent none): look for `RequestHeader set <Header> ...` and remove it.'
+  }
+}
+
+/** `add` when the client's lines of this name arrived intact at this hop, `set` when they were replaced. */
+export function addingDirective (v: HeaderVerdict, hop: readonly HeaderVerdict[]): 'add' | 'set' | null {
+  const key = v.name.toLowerCase()
+  const own = hop.filter((o) => o.verdict !== 'added' && o.name.toLowerCase() === key)
+  if (own.some((o) => o.verdict === 'modified' && o.how === 'replaced')) return 'set'
+  if (own.some((o) => o.verdict === 'intact')) return 'add'
+  return null
 }
 
 const BLOCKED_401: Fix = {
@@ -102,13 +127,19 @@ export function layerKind (server: string | null): LayerKind {
   return 'unknown'
 }
 
-/** The most likely fix for a verdict at a layer, or null when nothing is wrong. */
-export function fixFor (v: HeaderVerdict, layer: LayerKind): string | null {
+/**
+ * The most likely fix for a verdict at a layer, or null when nothing is wrong. `hop` is every
+ * verdict of the same hop: an `added` line is told apart as `add` or `set` from it.
+ */
+export function fixFor (v: HeaderVerdict, layer: LayerKind, hop: readonly HeaderVerdict[] = []): string | null {
   if (v.verdict === 'intact') return null
   const key = v.how === null ? v.verdict : `${v.verdict}:${v.how}`
+  const directive = v.verdict === 'added' ? addingDirective(v, hop) : null
   const fix = v.verdict === 'blocked' && (v.status === 401 || v.status === 407)
     ? BLOCKED_401
-    : BY_SHAPE[v.shapeId]?.[key] ?? BY_SHAPE[v.shapeId]?.[v.verdict] ?? BY_VERDICT[key] ?? BY_VERDICT[v.verdict]
+    : directive !== null
+      ? ADDED_BY_DIRECTIVE[directive]
+      : BY_SHAPE[v.shapeId]?.[key] ?? BY_SHAPE[v.shapeId]?.[v.verdict] ?? BY_VERDICT[key] ?? BY_VERDICT[v.verdict]
   if (fix === undefined) return null
   const text = layer === 'unknown' ? (fix.nginx === fix.apache ? fix.nginx : `nginx: ${fix.nginx} Apache: ${fix.apache}`) : fix[layer]
   return text.replaceAll('<Header>', v.name)

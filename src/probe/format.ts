@@ -1,7 +1,7 @@
 // The probe report in its two formats and the exit decision. Shows names, shapes, lengths,
 // counts and verdicts; never a value.
 import { fixFor, layerKind } from './fixes.js'
-import type { HopReport, ProbeReport } from './run.js'
+import type { HopReport, MetRedirect, ProbeReport } from './run.js'
 import type { HeaderVerdict } from './verdict.js'
 
 export type RequireMode = 'required' | 'all'
@@ -20,10 +20,20 @@ export interface Loss {
 
 const counts = (v: HeaderVerdict, mode: RequireMode): boolean => v.verdict !== 'added' && (mode === 'all' || v.required)
 
-/** Exit 0 when every counted credential arrived intact at every hop, 1 otherwise. */
+/**
+ * Redirects that change origin on the way of counted credentials: clients (curl, requests,
+ * fetch, browsers) drop Authorization on them, so they fail the run unless
+ * --allow-cross-origin-redirect says they are intended.
+ */
+export function failingRedirects (report: ProbeReport, mode: RequireMode): MetRedirect[] {
+  if (report.crossOriginAllowed) return []
+  return report.redirects.filter((r) => r.changesOrigin && (mode === 'all' || r.required))
+}
+
+/** Exit 0 when every counted credential arrived intact at every hop, with no origin change on the way; 1 otherwise. */
 export function probeExitCode (report: ProbeReport, mode: RequireMode): 0 | 1 {
   const bad = report.hops.some((h) => h.headers.some((v) => counts(v, mode) && v.verdict !== 'intact'))
-  return bad ? 1 : 0
+  return bad || failingRedirects(report, mode).length > 0 ? 1 : 0
 }
 
 /**
@@ -48,7 +58,7 @@ export function losses (report: ProbeReport): Loss[] {
         hop: i + 1,
         url: hop.url,
         server: hop.server,
-        fix: fixFor(v, layerKind(hop.server))
+        fix: fixFor(v, layerKind(hop.server), hop.headers)
       })
     }
   })
@@ -75,6 +85,8 @@ export function toJson (report: ProbeReport, mode: RequireMode): string {
       notes: h.notes
     })),
     redirects: report.redirects,
+    followCrossOrigin: report.followCrossOrigin,
+    crossOriginAllowed: report.crossOriginAllowed,
     losses: losses(report),
     require: mode,
     exitCode: probeExitCode(report, mode)
@@ -123,12 +135,26 @@ export function toText (report: ProbeReport, mode: RequireMode): string {
     lines.push('', 'Redirects')
     for (const r of report.redirects) {
       const origin = r.changesOrigin ? `changes origin (${r.changes.join(', ')})` : 'same origin'
-      lines.push(`- ${r.status} ${r.from} -> ${r.to}: ${origin}`)
+      const followed = r.followed ? (r.changesOrigin ? ', followed with fresh canaries (--follow-cross-origin)' : ', followed') : ', NOT followed: no canary was sent there'
+      lines.push(`- ${r.status} ${r.from} -> ${r.to}: ${origin}${followed}`)
       if (r.dropAuthorization.length > 0) lines.push(`    Authorization dropped by: ${r.dropAuthorization.join('; ')}`)
     }
   }
-  const code = probeExitCode(report, mode)
-  const counted = mode === 'all' ? 'credential shapes' : 'required credentials'
-  lines.push('', code === 0 ? `All ${counted} arrived intact at every hop.` : `Some ${counted} did not arrive intact (exit 1).`)
+  if (report.followCrossOrigin && report.redirects.some((r) => r.changesOrigin && r.followed)) {
+    lines.push('', 'Cross-origin redirects were followed with canaries (as curl --location-trusted would): what arrived behind them reached clients that re-send credentials, not browsers, fetch, curl -L or requests.')
+  }
+  lines.push('', verdictLine(report, mode))
   return lines.join('\n') + '\n'
+}
+
+function verdictLine (report: ProbeReport, mode: RequireMode): string {
+  const counted = mode === 'all' ? 'credential shapes' : 'required credentials'
+  const lostOnTheWay = report.hops.some((h) => h.headers.some((v) => counts(v, mode) && v.verdict !== 'intact'))
+  const redirects = failingRedirects(report, mode)
+  if (redirects.length > 0) {
+    const first = redirects[0] as MetRedirect
+    return `A redirect changes origin on the way (${first.from} -> ${first.to}): clients such as browsers, fetch, curl -L and requests drop Authorization on it${lostOnTheWay ? `, and some ${counted} did not arrive intact` : ''} (exit 1; --allow-cross-origin-redirect if it is intended).`
+  }
+  if (lostOnTheWay) return `Some ${counted} did not arrive intact (exit 1).`
+  return `All ${counted} arrived intact at every hop.`
 }

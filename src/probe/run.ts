@@ -17,7 +17,17 @@ export interface ProbeOptions {
   headers: string[]
   method: string
   timeoutMs: number
+  /** Follow redirects to another origin and send it fresh canaries (off: stop there, send nothing). */
+  followCrossOrigin?: boolean
+  /** A redirect to another origin is intended: it does not fail the run by itself (implies following it). */
+  allowCrossOriginRedirect?: boolean
   now?: () => number
+}
+
+/** A redirect as the probe met it: followed or not, and whether a request with required shapes met it. */
+export interface MetRedirect extends RedirectReport {
+  followed: boolean
+  required: boolean
 }
 
 export interface HopReport {
@@ -33,7 +43,16 @@ export interface HopReport {
 export interface ProbeReport {
   target: string
   hops: HopReport[]
-  redirects: RedirectReport[]
+  redirects: MetRedirect[]
+  /** --follow-cross-origin (or --allow-cross-origin-redirect): canaries went to other origins. */
+  followCrossOrigin: boolean
+  /** --allow-cross-origin-redirect: an origin change does not fail the run by itself. */
+  crossOriginAllowed: boolean
+}
+
+/** Scheme, host and port of two URLs are the same (default ports normalised by the URL parser). */
+export function sameOrigin (a: string, b: string): boolean {
+  try { return new URL(a).origin === new URL(b).origin } catch { return false }
 }
 
 export const MAX_REDIRECTS = 5
@@ -44,6 +63,8 @@ interface Sent {
   reply: Reply
   answered: boolean
   outcome: Outcome | null
+  /** The origin of a cross-origin Location this request did not follow. */
+  stoppedAt?: string
 }
 
 /** `<title>` of an error page, sanitised: never more than a short phrase, never a token. */
@@ -60,14 +81,16 @@ const product = (server: string | null): string | null => server === null ? null
 export async function runProbe (opts: ProbeOptions): Promise<ProbeReport> {
   const now = opts.now ?? Date.now
   const agent = new Agent({ connections: 4, connectTimeout: opts.timeoutMs, headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs })
-  const redirects = new Map<string, RedirectReport>()
+  const redirects = new Map<string, MetRedirect>()
+  const allowed = opts.allowCrossOriginRedirect === true
+  const follow = allowed || opts.followCrossOrigin === true
   const plans = planBattery(opts.headers)
   try {
     const hops: HopReport[] = []
     for (const url of [opts.target, ...opts.hops]) {
       hops.push(await probeHop(url, plans))
     }
-    return { target: displayUrl(opts.target), hops, redirects: [...redirects.values()] }
+    return { target: displayUrl(opts.target), hops, redirects: [...redirects.values()], followCrossOrigin: follow, crossOriginAllowed: allowed }
   } finally {
     await agent.close()
   }
@@ -84,12 +107,32 @@ export async function runProbe (opts: ProbeOptions): Promise<ProbeReport> {
       if (!REDIRECT_STATUSES.has(reply.status) || next === null || step === MAX_REDIRECTS) {
         return { request, reply, answered: false, outcome: null }
       }
-      const report = analyseRedirect(current, next, reply.status)
-      redirects.set(`${report.status} ${report.from} ${report.to}`, report)
+      const crosses = !sameOrigin(current, next)
+      const met = record(analyseRedirect(current, next, reply.status), !crosses || follow, plan)
+      if (crosses && !follow) {
+        // No canary goes to a foreign origin unless asked: this request ends here.
+        return {
+          request,
+          reply,
+          answered: false,
+          stoppedAt: met.to,
+          outcome: { kind: 'unreached', status: reply.status, server: product(reply.server), note: `Stopped at a ${reply.status} redirect to another origin (${met.to}): not followed, no canary was sent there; --follow-cross-origin follows it.` }
+        }
+      }
       if (reply.status === 303 || ((reply.status === 301 || reply.status === 302) && method === 'POST')) method = 'GET'
       current = next
     }
     throw new Error('unreachable: the redirect loop always returns')
+  }
+
+  function record (report: RedirectReport, followed: boolean, plan: RequestPlan): MetRedirect {
+    const key = `${report.status} ${report.from} ${report.to}`
+    const required = plan.shapes.some((s) => s.kind === 'required')
+    const seen = redirects.get(key)
+    if (seen !== undefined) { seen.required ||= required; return seen }
+    const met: MetRedirect = { ...report, followed, required }
+    redirects.set(key, met)
+    return met
   }
 
   async function probeHop (url: string, battery: RequestPlan[]): Promise<HopReport> {
@@ -121,7 +164,12 @@ export async function runProbe (opts: ProbeOptions): Promise<ProbeReport> {
     if (results.some((r) => r.outcome?.kind === 'answer' && r.outcome.answer.recognisedBy === 'value')) {
       notes.push(`The marker header ${MARKER_HEADER} did not arrive: a layer drops unknown headers. Canaries were recognised by their values.`)
     }
-    if (!reached) notes.push('No hopwatch tap answered through this hop: run `hopwatch serve --probe-secret` behind it.')
+    const stoppedAt = results.find((r) => r.stoppedAt !== undefined)?.stoppedAt
+    if (stoppedAt !== undefined) {
+      notes.push(`This hop redirects to another origin (${stoppedAt}); the probe did not follow it and sent no canary there. Probe that URL directly, or pass --follow-cross-origin.`)
+    } else if (!reached) {
+      notes.push('No hopwatch tap answered through this hop: run `hopwatch serve --probe-secret` behind it.')
+    }
     return { url: displayUrl(url), reached, server, headers, notes }
   }
 }

@@ -43,10 +43,18 @@ export function makeToken (secret: string, parts: TokenParts): string {
   return `${TOKEN_PREFIX}_${ts36}_${parts.nonce}_${parts.slot}_${mac}`
 }
 
+/**
+ * Constant-time equality of a computed MAC and a given one. Lengths are public (the MAC length
+ * is fixed), so a length mismatch returns at once; equal lengths go through timingSafeEqual.
+ */
+export function sameMac (expected: string, given: string): boolean {
+  const a = Buffer.from(expected, 'utf8')
+  const b = Buffer.from(given, 'utf8')
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
 function macMatches (secret: string, ts36: string, nonce: string, slot: string, mac: string): boolean {
-  const expected = Buffer.from(keyedHash(secret, TOKEN_PREFIX, `${ts36}|${nonce}|${slot}`), 'utf8')
-  const given = Buffer.from(mac, 'utf8')
-  return expected.length === given.length && timingSafeEqual(expected, given)
+  return sameMac(keyedHash(secret, TOKEN_PREFIX, `${ts36}|${nonce}|${slot}`), mac)
 }
 
 /** Every well-signed token in a text (age and replay are the caller's business). */

@@ -1,15 +1,22 @@
 // The admin listener: the report, exchanges and health, apart from the traffic listener.
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
+// Every answer (errors and 404 included) is `no-store` and `nosniff`. Without a token, only a
+// Host that names this machine is answered (DNS rebinding); bad query input is a 400, never a 500.
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { createHash, timingSafeEqual } from 'node:crypto'
+import type { Duplex } from 'node:stream'
 import type { ExchangeStore } from '../store/store.js'
 import { buildReport, type Report } from '../report/model.js'
 import { renderText } from '../report/text.js'
 import { redactedCurl } from '../report/curl.js'
+import { hostAllowed } from './admin-host.js'
+import { badQuery } from './admin-query.js'
 
 export interface AdminOptions {
   store: ExchangeStore
   token: string | null
   report: () => Report
+  /** The host of `--admin` as configured: a token-less admin answers it besides loopback names. */
+  adminHost?: string
   /** Extra admin routes (metrics, html), registered by their owners. */
   extend?: (app: FastifyInstance) => void | Promise<void>
 }
@@ -21,8 +28,15 @@ export function tokenChecker (token: string): (header: string | undefined) => bo
   const expected = digest(token)
   return (header) => {
     if (header === undefined || header.length < 7 || header.slice(0, 7).toLowerCase() !== 'bearer ') return false
+    // Both sides are SHA-256 digests: equal length, so timingSafeEqual never throws.
     return timingSafeEqual(digest(header.slice(7)), expected)
   }
+}
+
+/** The headers every admin answer carries. */
+export const ADMIN_HEADERS: Readonly<Record<string, string>> = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff'
 }
 
 function wantsText (request: FastifyRequest<{ Querystring: { format?: string } }>): boolean {
@@ -32,24 +46,72 @@ function wantsText (request: FastifyRequest<{ Querystring: { format?: string } }
   return accept.includes('text/plain') && !accept.includes('application/json')
 }
 
-function intParam (value: string | undefined): number | undefined {
-  if (value === undefined || value === '') return undefined
-  const n = Number(value)
-  return Number.isInteger(n) ? n : NaN
+const sendError = (reply: FastifyReply, status: number, error: string, message: string): FastifyReply =>
+  reply.code(status).headers(ADMIN_HEADERS).type('application/json; charset=utf-8').send({ error, message })
+
+/** A request Node cannot parse: a JSON 400 (431 for oversize headers) with the admin headers, then close. */
+function answerClientError (err: Error & { code?: string }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) { socket.destroy(); return }
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request'
+  rawAnswer(socket, status, { error: 'bad_request', message: 'The admin listener could not parse this request.' })
+}
+
+/** A whole answer written on the socket (outside fastify), with the admin headers, then close. */
+function rawAnswer (socket: Duplex, status: string, json: { error: string, message: string }, extra = ''): void {
+  const body = JSON.stringify(json)
+  const head = Object.entries(ADMIN_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`).join('')
+  socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json; charset=utf-8\r\n${head}${extra}content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`)
 }
 
 export { buildReport }
 
 export async function createAdminApp (options: AdminOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false })
-  if (options.token !== null) {
+  const app = Fastify({
+    logger: false,
+    // A URL fastify cannot decode (`/report/exchanges/%`) is answered here, before any hook.
+    frameworkErrors: (_err, _request, reply) => {
+      void sendError(reply, 400, 'bad_url', 'The admin listener could not decode this URL.')
+    },
+    clientErrorHandler: answerClientError
+  })
+  // CONNECT never reaches fastify's router: Node hands the socket over. The admin is no proxy.
+  app.server.on('connect', (_request: unknown, socket: Duplex) => {
+    socket.on('error', () => { socket.destroy() })
+    rawAnswer(socket, '405 Method Not Allowed', { error: 'method_not_allowed', message: 'The admin listener is not a proxy: CONNECT is not allowed.' }, 'allow: GET, HEAD\r\n')
+  })
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.headers(ADMIN_HEADERS)
+    return payload
+  })
+  if (options.token === null) {
+    const configured = options.adminHost ?? '127.0.0.1'
+    app.addHook('onRequest', async (request, reply) => {
+      if (hostAllowed(request.headers.host, configured)) return
+      return sendError(reply, 421, 'misdirected_request',
+        'This admin listener has no token, so it answers only a Host that names this machine (localhost, 127.0.0.1, [::1] or the --admin address); set --admin-token to reach it by another name.')
+    })
+  } else {
     const check = tokenChecker(options.token)
     app.addHook('onRequest', async (request, reply) => {
       if (check(request.headers.authorization)) return
-      return reply.code(401).header('www-authenticate', 'Bearer realm="hopwatch-admin"')
-        .send({ error: 'unauthorized', message: 'This admin route needs Authorization: Bearer <admin token> (see --admin-token).' })
+      reply.header('www-authenticate', 'Bearer realm="hopwatch-admin"')
+      return sendError(reply, 401, 'unauthorized', 'This admin route needs Authorization: Bearer <admin token> (see --admin-token).')
     })
   }
+  // Repeated or malformed query parameters: one sentence, before any route reads them.
+  app.addHook('preHandler', async (request, reply) => {
+    const problem = badQuery(request.query)
+    if (problem !== null) return sendError(reply, 400, 'bad_query', problem)
+  })
+  app.setNotFoundHandler(async (_request, reply) =>
+    sendError(reply, 404, 'not_found', 'No such admin route: see /report, /report/exchanges, /report.html, /metrics, /healthz, /readyz.'))
+  app.setErrorHandler(async (err: unknown, _request, reply) => {
+    const code = (err as { statusCode?: unknown } | null)?.statusCode
+    const status = typeof code === 'number' && code >= 400 && code < 500 ? code : 500
+    // The message is not passed on: it could quote the request. The status says enough.
+    return sendError(reply, status, status === 500 ? 'internal_error' : 'bad_request',
+      status === 500 ? 'The admin listener could not answer this request.' : 'The admin listener could not read this request.')
+  })
 
   app.get('/healthz', async () => ({ status: 'ok' }))
 
@@ -59,20 +121,20 @@ export async function createAdminApp (options: AdminOptions): Promise<FastifyIns
     return report
   })
 
-  app.get<{ Querystring: { limit?: string; status?: string; header?: string } }>('/report/exchanges', async (request, reply) => {
-    const limit = intParam(request.query.limit)
-    const status = intParam(request.query.status)
-    if (Number.isNaN(limit) || Number.isNaN(status)) {
-      return reply.code(400).send({ error: 'bad_query', message: 'limit and status must be whole numbers, e.g. ?limit=20&status=401.' })
-    }
-    const exchanges = options.store.list({ limit, status, header: request.query.header })
+  app.get<{ Querystring: { limit?: string; status?: string; header?: string } }>('/report/exchanges', async (request) => {
+    const { limit, status, header } = request.query
+    const exchanges = options.store.list({
+      limit: limit === undefined || limit === '' ? undefined : Number(limit),
+      status: status === undefined || status === '' ? undefined : Number(status),
+      header: header === '' ? undefined : header
+    })
     return { exchanges }
   })
 
   app.get<{ Params: { id: string } }>('/report/exchanges/:id', async (request, reply) => {
     const exchange = options.store.get(request.params.id)
     if (exchange === undefined) {
-      return reply.code(404).send({ error: 'not_found', message: 'No stored exchange has this id; it may have been evicted (see totals.evicted).' })
+      return sendError(reply, 404, 'not_found', 'No stored exchange has this id; it may have been evicted (see totals.evicted).')
     }
     return { exchange, curl: redactedCurl(exchange) }
   })

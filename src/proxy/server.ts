@@ -93,6 +93,7 @@ export async function startServer (config: Config, options: ServerOptions = {}):
   const admin = await createAdminApp({
     store,
     token: config.adminToken,
+    adminHost: config.admin.host,
     report,
     extend: (app) => {
       app.get('/report.html', async (_request, reply) => reply

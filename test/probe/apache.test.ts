@@ -1,7 +1,8 @@
 // The probe behind real Apache httpd 2.4: pass-through control, RequestHeader unset and set.
 import t from 'tap'
 import { hasApache, startApache } from '../helpers/real-servers.js'
-import { cells, probeJson, startTapServer } from './tap-server.js'
+import { captureIO, cells, probeJson, startTapServer } from './tap-server.js'
+import { probe } from '../../src/cli/probe.js'
 import { APACHE_DEFAULTS, AUTHORIZATION_SHAPES, SECRET } from './expected.js'
 
 const vhost = (extra = '') => `<VirtualHost {{LISTEN}}>
@@ -47,6 +48,24 @@ t.test('apache', { skip: hasApache() ? false : 'apache2 is not installed' }, asy
     t.equal(hop1['Authorization Bearer opaque'], 'modified:replaced')
     t.equal(hop1['Authorization Bearer JWT'], 'modified:replaced')
     t.equal(hop1['added Authorization'], 'added')
+    const added = json.losses.find((l) => l.verdict === 'added')
+    t.match(added?.fix, /`RequestHeader set Authorization \.\.\.`/, 'the fix names set, the directive seen')
+  })
+
+  t.test('RequestHeader add Authorization: the fix names add, the directive actually seen', async (t) => {
+    const apache = await startApache(vhost('RequestHeader add Authorization "Basic c3ludGhldGljOnZhbHVl"'), { upstream: tap.url, t })
+    const { code, json } = await probeJson([apache.url, '--probe-secret', SECRET])
+    t.equal(code, 0, 'every required credential still arrives intact; the added line is reported, not counted')
+    const hop1 = cells(json, 0)
+    t.equal(hop1['Authorization Bearer opaque'], 'intact', "the client's line arrives beside the added one")
+    t.equal(hop1['added Authorization'], 'added')
+    const added = json.losses.find((l) => l.verdict === 'added')
+    t.match(added?.fix, /`RequestHeader add Authorization \.\.\.`/)
+    t.notMatch(added?.fix, /RequestHeader set/)
+    const text = captureIO()
+    await probe([apache.url, '--probe-secret', SECRET], text.io)
+    t.match(text.out(), /fix: .*RequestHeader add Authorization/)
+    t.notMatch(text.out(), /RequestHeader set/)
   })
 
   t.test('no canary ever reached the app', async (t) => {

@@ -10,7 +10,9 @@ const v = (shapeId: string, verdict: Verdict, required: boolean, how: HeaderVerd
 const report = (hops: HeaderVerdict[][]): ProbeReport => ({
   target: 'http://edge.example/',
   hops: hops.map((headers, i) => ({ url: `http://hop${i + 1}.example/`, reached: true, server: i === 0 ? 'nginx' : null, headers, notes: [] })),
-  redirects: []
+  redirects: [],
+  followCrossOrigin: false,
+  crossOriginAllowed: false
 })
 
 t.test('only required shapes decide the exit code, unless --require all', async (t) => {
@@ -47,4 +49,22 @@ t.test('text shows a table, the fixes and the result line', async (t) => {
   t.match(text, /Authorization\s+bearer\s+required\s+dropped\s+intact/)
   t.match(text, /fix: /)
   t.match(text, /did not arrive intact \(exit 1\)/)
+})
+
+t.test('an origin change on the way fails the run unless allowed; a same-origin redirect does not', async (t) => {
+  const redirect = (changesOrigin: boolean, required: boolean) => ({
+    from: 'http://a.example/', to: 'http://b.example/', status: 302, changesOrigin, changes: changesOrigin ? ['host'] : [],
+    dropAuthorization: changesOrigin ? ['browsers (fetch, XHR, navigation)'] : [], keepAuthorization: [], followed: true, required
+  })
+  const intact = report([[v('bearer', 'intact', true)]])
+  t.equal(probeExitCode({ ...intact, redirects: [redirect(false, true)] }, 'required'), 0, 'same origin')
+  const crossed = { ...intact, redirects: [redirect(true, true)], followCrossOrigin: true }
+  t.equal(probeExitCode(crossed, 'required'), 1, 'origin change on the way of required credentials')
+  t.notMatch(toText(crossed, 'required'), /All required credentials arrived intact/)
+  t.match(toText(crossed, 'required'), /A redirect changes origin on the way/)
+  t.equal(probeExitCode({ ...crossed, crossOriginAllowed: true }, 'required'), 0, '--allow-cross-origin-redirect')
+  t.match(toText({ ...crossed, crossOriginAllowed: true }, 'required'), /All required credentials arrived intact/)
+  const limitOnly = { ...intact, redirects: [redirect(true, false)] }
+  t.equal(probeExitCode(limitOnly, 'required'), 0, 'met only by limit shapes: counts under --require all')
+  t.equal(probeExitCode(limitOnly, 'all'), 1)
 })

@@ -76,8 +76,10 @@ export interface ProbeJson {
     headers: Array<{ name: string, shape: string, verdict: string, arrivedAs: string | null, detail: string, required: boolean, how: string | null, status: number | null }>
     notes: string[]
   }>
-  redirects: Array<{ from: string, to: string, status: number, changesOrigin: boolean, changes: string[], dropAuthorization: string[] }>
-  losses: Array<{ name: string, shape: string, verdict: string, hop: number, required: boolean }>
+  redirects: Array<{ from: string, to: string, status: number, changesOrigin: boolean, changes: string[], dropAuthorization: string[], followed: boolean, required: boolean }>
+  followCrossOrigin: boolean
+  crossOriginAllowed: boolean
+  losses: Array<{ name: string, shape: string, verdict: string, hop: number, required: boolean, fix: string | null }>
   exitCode: number
 }
 
