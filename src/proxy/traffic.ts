@@ -150,7 +150,14 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
     requestIdHeader: false,
     http: { maxHeaderSize: MAX_HEADER_BYTES },
     requestTimeout: config.clientTimeoutMs,
-    routerOptions: { querystringParser: () => ({}), maxParamLength: 8192, constraints: { [upgradeStrategy.name]: upgradeStrategy } }
+    routerOptions: { querystringParser: () => ({}), maxParamLength: 8192, constraints: { [upgradeStrategy.name]: upgradeStrategy } },
+    // A path the router cannot decode (`/%zz`) or longer than maxParamLength still goes upstream
+    // as it is, as it would direct (fastify would answer 400 or 414, quoting the path).
+    frameworkErrors: (error, request, reply) => {
+      if (error.code === 'FST_ERR_BAD_URL' || error.code === 'FST_ERR_MAX_PARAM_LENGTH') return forward(request, reply)
+      const message = `hopwatch could not route the request (${error.code}).`
+      return refuse(reply as unknown as FastifyReply, { status: 400, body: { error: 'bad_request', message, source: 'hopwatch' } })
+    }
   })
   for (const method of EXTRA_METHODS) app.addHttpMethod(method, { hasBody: !BODYLESS_EXTRA.has(method) })
   // Malformed or smuggling-shaped requests never become exchanges: fastify answers 400/408/431
@@ -226,27 +233,27 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
   // Plain requests: hopwatch's own route hands them to undici (forward.ts): the target and the
   // header lines as they arrived, less the hop-by-hop set.
   const basePath = upstream.pathname.replace(/\/$/, '')
+  const forward = function (request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined {
+    track(request, reply)
+    const url = request.raw.url ?? '/'
+    const refused = refusedTarget(url)
+    if (refused !== null) return refuse(reply, REFUSALS[refused])
+    const out = upstreamLines(request.raw.rawHeaders, dropLine)
+    if (out.hosts > 1) return refuse(reply, REFUSALS.duplicate_host)
+    // try/catch rather than auditor.safely: no closure per request on the hot path.
+    let pending: Pending | null = null
+    try { pending = newPending(request, names) } catch (err) { auditor.failed(err) }
+    if (pair !== undefined) applyPairLines(request, out.lines, pending)
+    if (pending !== null) {
+      try { pending.forwarded = forwardedCredentials(pending.arrivedPairs, out.nominated) } catch (err) { auditor.failed(err) }
+    }
+    relay(request, reply, pool, basePath + url, out, hooksOf(request))
+    return undefined
+  }
   await app.register(async (scope) => {
     // Bodies stream through untouched, whatever their type.
     scope.removeAllContentTypeParsers()
     scope.addContentTypeParser('*', (_request, payload, done) => { done(null, payload) })
-    const forward = function (request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined {
-      track(request, reply)
-      const url = request.raw.url ?? '/'
-      const refused = refusedTarget(url)
-      if (refused !== null) return refuse(reply, REFUSALS[refused])
-      const out = upstreamLines(request.raw.rawHeaders, dropLine)
-      if (out.hosts > 1) return refuse(reply, REFUSALS.duplicate_host)
-      // try/catch rather than auditor.safely: no closure per request on the hot path.
-      let pending: Pending | null = null
-      try { pending = newPending(request, names) } catch (err) { auditor.failed(err) }
-      if (pair !== undefined) applyPairLines(request, out.lines, pending)
-      if (pending !== null) {
-        try { pending.forwarded = forwardedCredentials(pending.arrivedPairs, out.nominated) } catch (err) { auditor.failed(err) }
-      }
-      relay(request, reply, pool, basePath + url, out, hooksOf(request))
-      return undefined
-    }
     scope.route({ method: METHODS, url: '/', handler: forward })
     scope.route({ method: METHODS, url: '/*', handler: forward })
   })

@@ -161,6 +161,8 @@ export function shapes (files: Files): Shape[] {
     rawShape('target with backslashes', 'GET', '/a\\b\\c', []),
     rawShape('target with trailing dots', 'GET', '/admin./x..', []),
     rawShape('target with # and odd bytes', 'GET', '/a|b{}^`"<>#frag', []),
+    rawShape('target with bad percent-encoding /%zz/%00', 'GET', '/%zz/%00', []),
+    rawShape('path of 10,000 bytes', 'GET', `/${'p'.repeat(10_000)}`, []),
     rawShape('query with dot segments', 'GET', '/q?path=../../etc&x=%2e%2e', []),
     rawShape('target /%2e%2e/secret', 'GET', '/%2e%2e/secret', [], '', { refused: 400 }),
     rawShape('target /a/.%2e/b', 'GET', '/a/.%2e/b', [], '', { refused: 400 }),
