@@ -54,7 +54,7 @@ function refuse (reply: FastifyReply, refusal: Refusal): FastifyReply {
 
 /**
  * Upgrade requests (websockets) are routed to @fastify/http-proxy, which proxies them; every
- * other request to hopwatch's own route, which hands it to @fastify/reply-from directly.
+ * other request to hopwatch's own route, which hands it to undici directly (forward.ts).
  */
 const UPGRADE = 'upgrade'
 type Strategy = NonNullable<NonNullable<FastifyServerOptions['routerOptions']>['constraints']>[string]
