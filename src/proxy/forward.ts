@@ -85,8 +85,8 @@ export function forwardedCredentials (arrived: string[], nominated: ReadonlySet<
 }
 
 export interface RelayHooks {
-  onHeaders: (headers: Record<string, unknown>) => void
-  onError: (reply: FastifyReply, error: Error) => void
+  onHeaders: (request: FastifyRequest, headers: Record<string, unknown>) => void
+  onError: (request: FastifyRequest, reply: FastifyReply, error: Error) => void
 }
 
 /** Send the request upstream; the answer goes back through answerFromUpstream(). */
@@ -94,13 +94,13 @@ export function relay (request: FastifyRequest, reply: FastifyReply, pool: Dispa
   const raw = request.raw
   pool.request({ method: raw.method as Dispatcher.HttpMethod, path, headers: out.lines, body: out.body ? raw : null }, (err, res) => {
     if (err !== null) {
-      if (!reply.sent && !reply.raw.headersSent) hooks.onError(reply, err)
+      if (!reply.sent && !reply.raw.headersSent) hooks.onError(request, reply, err)
       return
     }
     const headers = res.headers as Record<string, unknown>
     // undici has already de-chunked the body; the client's framing is Node's to choose.
     delete headers['transfer-encoding']
-    hooks.onHeaders(headers)
+    hooks.onHeaders(request, headers)
     if (reply.raw.destroyed || (raw.destroyed && !raw.complete)) {
       // The client went away before the answer: nobody to send it to.
       res.body.destroy()
