@@ -38,8 +38,6 @@ export function clientHeaders (headers: Record<string, unknown>, bodiless = fals
   return out
 }
 
-/** What reply-from is given to copy into the reply: nothing (answerFromUpstream() sends the headers). */
-export const NO_HEADERS: Record<string, unknown> = Object.freeze({})
 const noop = (): void => {}
 
 export interface UpstreamAnswer { statusCode: number; headers: Record<string, unknown>; stream: Readable }
@@ -66,7 +64,7 @@ function sendAnswer (reply: FastifyReply, res: UpstreamAnswer): void {
   const body = res.stream
   const status = res.statusCode
   const bodiless = status < 200 || status === 204
-  // reply-from asks to close the client connection when the upstream answered before the
+  // relay() (forward.ts) asks to close the client connection when the upstream answered before the
   // request body was read.
   const headers = clientHeaders(res.headers, bodiless, reply.getHeader('connection'))
   reply.hijack()

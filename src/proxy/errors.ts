@@ -31,3 +31,26 @@ export function upstreamFailure (error: unknown, timeoutMs: number): UpstreamFai
   const message = `hopwatch could not get a response from the upstream (${code}).`
   return { status: 502, code, message, body: { error: 'upstream_unreachable', message, source: 'hopwatch' } }
 }
+
+/** A request hopwatch answers itself instead of forwarding: the status and a short JSON body. */
+export interface Refusal {
+  status: 400 | 405
+  body: { error: string; message: string; source: 'hopwatch' }
+}
+
+const refusal = (status: Refusal['status'], error: string, message: string): Refusal => ({ status, body: { error, message, source: 'hopwatch' } })
+
+export const REFUSALS = {
+  not_origin_form: refusal(400, 'bad_request_target', 'hopwatch forwards request targets that start with /.'),
+  dot_dot_segment: refusal(400, 'bad_request_target', 'hopwatch does not forward a request target with a .. segment (literal or percent-encoded).'),
+  duplicate_host: refusal(400, 'bad_request', 'hopwatch does not forward a request with more than one Host line (RFC 9112 3.2).'),
+  connect: refusal(405, 'method_not_allowed', 'hopwatch is a reverse proxy: CONNECT (tunnels) is not served.')
+} satisfies Record<string, Refusal>
+
+/** The whole answer to a CONNECT, written on the raw socket (Node hands CONNECT over as a socket). */
+export function connectRefusal (allow: string): string {
+  const { status, body } = REFUSALS.connect
+  const text = JSON.stringify(body)
+  return `HTTP/1.1 ${status} Method Not Allowed\r\nAllow: ${allow}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+    `Content-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`
+}

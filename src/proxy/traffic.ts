@@ -1,16 +1,17 @@
-// The traffic listener: forwards everything to the upstream (plain requests with
-// @fastify/reply-from, upgrade requests with src/proxy/upgrade.ts) and notes, on the way, only
-// references: the credential pairs that arrived, the header object that left, the upstream's
-// response headers. Everything else happens after the response.
+// The traffic listener: forwards everything to the upstream (plain requests with undici, see
+// forward.ts; upgrade requests with upgrade.ts, after the upstream answered them) and notes, on
+// the way, only references: the credential pairs that arrived, the credential lines that left,
+// the upstream's response headers. Everything else happens after the response.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
-import replyFrom from '@fastify/reply-from'
 import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
 import type { Config } from '../config/config.js'
 import { copyCredentialPairs, type RawPairs } from '../capture/request.js'
 import type { HeaderBag } from '../capture/response.js'
-import { pathOf } from '../capture/exchange.js'
-import { answerFromUpstream, NO_HEADERS } from './answer.js'
-import { upstreamFailure } from './errors.js'
+import { connectRefusal, REFUSALS, upstreamFailure, type Refusal } from './errors.js'
+import { forwardedCredentials, relay, upstreamLines, type RelayHooks } from './forward.js'
+import { refusedTarget } from './request-target.js'
+import { serveH2cOffersAsHttp1 } from './h2c.js'
 import { UpstreamPool } from './upstream-pool.js'
 import { forwardUpgrades } from './upgrade.js'
 import type { Auditor } from './audit.js'
@@ -19,7 +20,7 @@ import { PAIR_KEY } from '../probe/pairing.js'
 /** What the hot path notes for one request; read after the response by the Auditor. */
 export interface Pending {
   arrivedPairs: RawPairs
-  /** The header object handed to undici for the upstream request. */
+  /** The credential headers that left for the upstream (websockets: the whole header object). */
   forwarded: Record<string, unknown> | null
   upstreamHeaders: HeaderBag | null
   error: { code: string; message: string } | null
@@ -41,11 +42,13 @@ const EXTRA_METHODS = ['PROPFIND', 'PROPPATCH', 'MKCOL', 'COPY', 'MOVE', 'LOCK',
   'ACL', 'BIND', 'REBIND', 'UNBIND', 'CHECKOUT', 'MERGE', 'MKACTIVITY', 'M-SEARCH', 'NOTIFY', 'SUBSCRIBE', 'UNSUBSCRIBE', 'PURGE', 'SOURCE']
 const BODYLESS_EXTRA = new Set(['COPY', 'MOVE', 'UNLOCK', 'LINK', 'UNLINK'])
 const METHODS = ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT', 'OPTIONS', 'TRACE', 'QUERY', ...EXTRA_METHODS]
+const CONNECT_ANSWER = connectRefusal(METHODS.join(', '))
 /** hopwatch forwards request headers up to this size; Node's default (16 KiB) would refuse big JWTs first. */
 export const MAX_HEADER_BYTES = 64 * 1024
 
-const SLASH = 0x2f
-const NOT_A_PATH = { error: 'bad_request_target', message: 'hopwatch forwards request targets that start with /.', source: 'hopwatch' }
+function refuse (reply: FastifyReply, refusal: Refusal): FastifyReply {
+  return reply.code(refusal.status).header('content-type', 'application/json; charset=utf-8').send(refusal.body)
+}
 
 /** Edge + origin taps: the edge stamps what it forwards, the origin reads the stamp and removes it. */
 export interface PairHooks {
@@ -76,24 +79,6 @@ function newPending (request: FastifyRequest, names: ReadonlySet<string>): Pendi
   return pending
 }
 
-/**
- * Node keeps one value of a duplicated Authorization line and joins others; put every line
- * back so the upstream sees what it would see without hopwatch.
- */
-function restoreDuplicates (headers: Record<string, unknown>, pairs: RawPairs): void {
-  if (pairs.length <= 2) return
-  const lines = new Map<string, string[]>()
-  for (let i = 0; i < pairs.length; i += 2) {
-    const key = (pairs[i] as string).toLowerCase()
-    const list = lines.get(key)
-    if (list === undefined) lines.set(key, [pairs[i + 1] as string])
-    else list.push(pairs[i + 1] as string)
-  }
-  for (const [key, values] of lines) {
-    if (values.length > 1 && key in headers) headers[key] = values
-  }
-}
-
 export async function createTrafficApp (options: TrafficOptions): Promise<FastifyInstance> {
   const { config, auditor, pair } = options
   const upstream = options.upstream ?? config.upstream
@@ -112,17 +97,44 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
       }
     }
   }
+  const applyPairLines = (request: FastifyRequest, lines: string[], pending: Pending | null): void => {
+    if (pair?.read !== undefined && pending !== null) pending.pairId = auditor.safely(() => pair.read?.(request.raw.rawHeaders).id ?? null, null)
+    if (pair?.stamp !== undefined) {
+      const stamp = auditor.safely(() => pair.stamp?.() ?? null, null)
+      if (stamp !== null) {
+        lines.push(PAIR_KEY, stamp.value)
+        if (pending !== null) pending.pairId = stamp.id
+      }
+    }
+  }
   const app = Fastify({
     logger: false,
     requestIdHeader: false,
     http: { maxHeaderSize: MAX_HEADER_BYTES },
     requestTimeout: config.clientTimeoutMs,
-    routerOptions: { querystringParser: () => ({}), maxParamLength: 8192 }
+    routerOptions: { querystringParser: () => ({}), maxParamLength: 8192 },
+    // A path the router cannot decode (`/%zz`) or longer than maxParamLength still goes upstream
+    // as it is, as it would direct (fastify would answer 400 or 414, quoting the path).
+    frameworkErrors: (error, request, reply) => {
+      if (error.code === 'FST_ERR_BAD_URL' || error.code === 'FST_ERR_MAX_PARAM_LENGTH') return forward(request, reply)
+      const message = `hopwatch could not route the request (${error.code}).`
+      return refuse(reply as unknown as FastifyReply, { status: 400, body: { error: 'bad_request', message, source: 'hopwatch' } })
+    }
   })
   for (const method of EXTRA_METHODS) app.addHttpMethod(method, { hasBody: !BODYLESS_EXTRA.has(method) })
   // Malformed or smuggling-shaped requests never become exchanges: fastify answers 400/408/431
   // as a strict server would; count them so the report says they happened.
   app.server.on('clientError', () => { auditor.refused++ })
+  // Every header line is forwarded: Node's default keeps the first 2,000 entries of rawHeaders
+  // (1,000 lines) and silently drops the rest. The 64 KiB cap on the head still bounds them (431).
+  app.server.maxHeadersCount = 0
+  // Node closes the socket of a CONNECT nobody listens for; answer it instead.
+  app.server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    socket.on('error', () => { /* the client went away: nothing to answer */ })
+    socket.end(CONNECT_ANSWER)
+  })
+  // Once every plugin has added its 'upgrade' listener: an h2c offer is served as HTTP/1.1.
+  app.addHook('onReady', async () => { serveH2cOffersAsHttp1(app.server) })
   app.decorateRequest('hw', null)
 
   if (options.answer !== undefined) {
@@ -149,52 +161,42 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
   const pool = new UpstreamPool(upstream.origin, { connections: config.upstreamConnections, maxHeaderSize: MAX_HEADER_BYTES, timeoutMs: config.upstreamTimeoutMs })
   // After the listener has closed: whatever is still in flight upstream has no client left.
   app.addHook('onClose', async () => { await pool.destroy() })
-  const replyOptions = {
-    // The query string goes upstream byte for byte, not re-encoded by a parse/stringify round trip.
-    queryString: (_search: string | undefined, reqUrl: string) => { const q = reqUrl.indexOf('?'); return q < 0 ? '' : reqUrl.slice(q + 1) },
-    rewriteRequestHeaders: (request: FastifyRequest['raw'] | FastifyRequest, headers: Record<string, unknown>) => {
-      // try/catch rather than auditor.safely: no closure per request on the hot path.
-      let pending: Pending | null = null
-      try { pending = newPending(request as FastifyRequest, names) } catch (err) { auditor.failed(err) }
-      if (request.headers.host !== undefined) headers.host = request.headers.host
-      applyPair(request as FastifyRequest, headers, pending)
-      if (pending !== null) {
-        try { restoreDuplicates(headers, pending.arrivedPairs) } catch (err) { auditor.failed(err) }
-        pending.forwarded = headers
-      }
-      return headers
-    },
-    // The answer goes out through onResponse below: reply-from copies no header into the reply.
-    rewriteHeaders: (headers: Record<string, unknown>, request?: FastifyRequest) => {
-      if (request?.hw != null) request.hw.upstreamHeaders = headers as HeaderBag
-      return NO_HEADERS
-    },
-    onResponse: answerFromUpstream,
-    onError: (reply: FastifyReply, { error }: { error: Error }) => {
+  // One object for every request (no closures on the hot path).
+  const hooks: RelayHooks = {
+    onHeaders: (request, headers) => { if (request.hw !== null) request.hw.upstreamHeaders = headers as HeaderBag },
+    onError: (request, reply, error) => {
       const failure = upstreamFailure(error, config.upstreamTimeoutMs)
-      if (reply.request.hw !== null) reply.request.hw.error = { code: failure.code, message: failure.message }
+      if (request.hw !== null) request.hw.error = { code: failure.code, message: failure.message }
       reply.code(failure.status).header('content-type', 'application/json; charset=utf-8').send(failure.body)
     }
   }
+  // The origin tap removes the edge's stamp; the edge tap adds its own.
+  const dropLine = pair?.read === undefined ? null : PAIR_KEY
 
-  // Plain requests: hopwatch's own route hands them to @fastify/reply-from (the engine of
-  // @fastify/http-proxy). @fastify/http-proxy's handler would first resolve every path against
-  // the upstream with three URL parses, about 4 µs per request; reply-from does its own path
-  // traversal and origin checks when it builds the upstream URL, so nothing is lost.
+  // Plain requests: hopwatch's own route hands them to undici (forward.ts): the target and the
+  // header lines as they arrived, less the hop-by-hop set.
   const basePath = upstream.pathname.replace(/\/$/, '')
+  const forward = function (request: FastifyRequest, reply: FastifyReply): FastifyReply | undefined {
+    track(request, reply)
+    const url = request.raw.url ?? '/'
+    const refused = refusedTarget(url)
+    if (refused !== null) return refuse(reply, REFUSALS[refused])
+    const out = upstreamLines(request.raw.rawHeaders, dropLine)
+    if (out.hosts > 1) return refuse(reply, REFUSALS.duplicate_host)
+    // try/catch rather than auditor.safely: no closure per request on the hot path.
+    let pending: Pending | null = null
+    try { pending = newPending(request, names) } catch (err) { auditor.failed(err) }
+    if (pair !== undefined) applyPairLines(request, out.lines, pending)
+    if (pending !== null) {
+      try { pending.forwarded = forwardedCredentials(pending.arrivedPairs, out.nominated) } catch (err) { auditor.failed(err) }
+    }
+    relay(request, reply, pool, basePath + url, out, hooks)
+    return undefined
+  }
   await app.register(async (scope) => {
     // Bodies stream through untouched, whatever their type.
     scope.removeAllContentTypeParsers()
     scope.addContentTypeParser('*', (_request, payload, done) => { done(null, payload) })
-    await scope.register(replyFrom, { base: upstream.origin, undici: pool, disableRequestLogging: true })
-    const forward = function (request: FastifyRequest, reply: FastifyReply): FastifyReply {
-      track(request, reply)
-      const url = request.raw.url ?? '/'
-      // Absolute-form (`GET http://host/x`) and asterisk-form targets are not forwarded: a
-      // reverse proxy's upstream is fixed, and reply-from would refuse them with a 500.
-      if (url.charCodeAt(0) !== SLASH) return reply.code(400).header('content-type', 'application/json; charset=utf-8').send(NOT_A_PATH)
-      return reply.from(basePath === '' ? undefined : basePath + pathOf(url, url.indexOf('?')), replyOptions as object)
-    }
     scope.route({ method: METHODS, url: '/', handler: forward })
     scope.route({ method: METHODS, url: '/*', handler: forward })
   })
