@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util'
 import { list, str } from './flags.js'
 import { isIP } from 'node:net'
+import { readFileSync } from 'node:fs'
 import {
   DEFAULT_ADMIN, DEFAULT_LISTEN, DEFAULT_LOG_LEVEL, DEFAULT_MAX_EXCHANGES,
   DEFAULT_UPSTREAM_CONNECTIONS, DEFAULT_UPSTREAM_TIMEOUT_MS, LOG_LEVELS, type LogLevel,
@@ -30,6 +31,10 @@ export interface Config {
   edge: { listen: HostPort; upstream: URL } | null
   shutdownGraceMs: number
   clientTimeoutMs: number
+  /** PEM certificates trusted for an https upstream besides the system CAs (--upstream-ca). */
+  upstreamCa: string | null
+  /** An https upstream's certificate is not verified (--upstream-insecure). */
+  upstreamInsecure: boolean
 }
 
 export class ConfigError extends Error {
@@ -57,7 +62,9 @@ export const SERVE_FLAGS: Record<string, FlagSpec> = {
   'edge-upstream': { env: 'HOPWATCH_EDGE_UPSTREAM', help: 'URL of the outer layers the edge tap forwards to; their traffic must come back to --listen' },
   'admin-insecure': { env: 'HOPWATCH_ADMIN_INSECURE', boolean: true, help: 'allow a non-loopback --admin without a token (local demos only; prints a warning)' },
   'shutdown-grace': { env: 'HOPWATCH_SHUTDOWN_GRACE', help: `ms that in-flight exchanges get to finish after SIGTERM/SIGINT (default ${DEFAULT_SHUTDOWN_GRACE_MS})` },
-  'client-timeout': { env: 'HOPWATCH_CLIENT_TIMEOUT', help: `ms a client may take to send a whole request, headers and body, before 408; 0 = no limit (default ${DEFAULT_CLIENT_TIMEOUT_MS})` }
+  'client-timeout': { env: 'HOPWATCH_CLIENT_TIMEOUT', help: `ms a client may take to send a whole request, headers and body, before 408; 0 = no limit (default ${DEFAULT_CLIENT_TIMEOUT_MS})` },
+  'upstream-ca': { env: 'HOPWATCH_UPSTREAM_CA', help: 'PEM file of CA certificates trusted for an https upstream, besides the system CAs' },
+  'upstream-insecure': { env: 'HOPWATCH_UPSTREAM_INSECURE', boolean: true, help: "do not verify an https upstream's certificate (prints a warning; every exchange is marked)" }
 }
 
 type Raw = Record<string, string | string[] | boolean | undefined>
@@ -163,6 +170,21 @@ function headerNames (flag: string, values: string[]): string[] {
   return values
 }
 
+/** The PEM text of --upstream-ca: readable, and holding at least one certificate. */
+function readCa (path: string | undefined, insecure: boolean): string | null {
+  if (path === undefined || path === '') return null
+  if (insecure) throw new ConfigError('--upstream-ca and --upstream-insecure contradict each other: give the CA to verify against, or skip verification, not both.')
+  let pem: string
+  try {
+    pem = readFileSync(path, 'utf8')
+  } catch (err) {
+    throw new ConfigError(`--upstream-ca could not be read (${(err as { code?: string }).code ?? 'error'}): give the path of a PEM file of CA certificates.`)
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new ConfigError('--upstream-ca holds no PEM certificate (-----BEGIN CERTIFICATE-----): give the CA certificate(s) that sign the upstream\'s certificate.')
+  }
+  return pem
+}
 
 /** Build the one Config of `serve`. Throws ConfigError with a sentence for the user. */
 export function loadServeConfig (argv: string[], env: NodeJS.ProcessEnv): Config {
@@ -195,6 +217,8 @@ export function loadServeConfig (argv: string[], env: NodeJS.ProcessEnv): Config
     adminInsecure,
     edge: parseEdge(str(raw['edge-listen']), str(raw['edge-upstream'])),
     shutdownGraceMs: positiveInt('shutdown-grace', str(raw['shutdown-grace']), DEFAULT_SHUTDOWN_GRACE_MS, 0),
-    clientTimeoutMs: positiveInt('client-timeout', str(raw['client-timeout']), DEFAULT_CLIENT_TIMEOUT_MS, 0)
+    clientTimeoutMs: positiveInt('client-timeout', str(raw['client-timeout']), DEFAULT_CLIENT_TIMEOUT_MS, 0),
+    upstreamCa: readCa(str(raw['upstream-ca']), raw['upstream-insecure'] === true),
+    upstreamInsecure: raw['upstream-insecure'] === true
   }
 }

@@ -186,7 +186,12 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
     return forwarded
   }
 
-  const pool = new UpstreamPool(upstream.origin, { connections: config.upstreamConnections, maxHeaderSize: MAX_HEADER_BYTES, timeoutMs: config.upstreamTimeoutMs })
+  const pool = new UpstreamPool(upstream.origin, {
+    connections: config.upstreamConnections,
+    maxHeaderSize: MAX_HEADER_BYTES,
+    timeoutMs: config.upstreamTimeoutMs,
+    tls: { ca: config.upstreamCa, insecure: config.upstreamInsecure }
+  })
   // After the listener has closed: whatever is still in flight upstream has no client left.
   app.addHook('onClose', async () => { await pool.destroy() })
   const replyOptions = {
