@@ -13,6 +13,7 @@ import { pathOf } from '../capture/exchange.js'
 import { answerFromUpstream, NO_HEADERS } from './answer.js'
 import { upstreamFailure } from './errors.js'
 import { UpstreamPool } from './upstream-pool.js'
+import { clientTimeoutOptions } from './client-timeout.js'
 import type { Auditor } from './audit.js'
 import { PAIR_KEY } from '../probe/pairing.js'
 
@@ -135,7 +136,7 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
   const app = Fastify({
     logger: false,
     requestIdHeader: false,
-    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    http: { maxHeaderSize: MAX_HEADER_BYTES, ...clientTimeoutOptions(config.clientTimeoutMs) },
     requestTimeout: config.clientTimeoutMs,
     routerOptions: { querystringParser: () => ({}), maxParamLength: 8192, constraints: { [upgradeStrategy.name]: upgradeStrategy } }
   })

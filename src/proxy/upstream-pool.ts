@@ -213,6 +213,13 @@ export interface UpstreamPoolOptions {
   tls?: UpstreamTlsOptions
 }
 
+/** A request body to send (@fastify/reply-from passes '' when there is none, a stream when there is). */
+function hasBody (body: unknown): boolean {
+  if (body === undefined || body === null) return false
+  if (typeof body === 'string' || body instanceof Uint8Array) return body.length > 0
+  return true
+}
+
 function poolOptions (options: UpstreamPoolOptions): Pool.Options {
   return {
     connections: options.connections,
@@ -259,7 +266,7 @@ export class UpstreamPool extends Pool {
       return super.dispatch({ ...opts, headersTimeout: this.watch.timeoutMs, bodyTimeout: this.watch.timeoutMs }, handler)
     }
     const watched = new Watched(handler as unknown as CoreHandler, this.watch) as unknown as Dispatcher.DispatchHandler
-    if (opts.body !== undefined && opts.body !== null) return this.uploads.dispatch(opts, watched)
+    if (hasBody(opts.body)) return this.uploads.dispatch(opts, watched)
     return super.dispatch(opts, watched)
   }
 }
