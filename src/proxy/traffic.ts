@@ -13,7 +13,7 @@ import { pathOf } from '../capture/exchange.js'
 import { answerFromUpstream, NO_HEADERS } from './answer.js'
 import { upstreamFailure } from './errors.js'
 import { UpstreamPool } from './upstream-pool.js'
-import { clientTimeoutOptions } from './client-timeout.js'
+import { answerClientError, clientTimeoutOptions } from './client-timeout.js'
 import type { Auditor } from './audit.js'
 import { PAIR_KEY } from '../probe/pairing.js'
 
@@ -138,6 +138,7 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
     requestIdHeader: false,
     http: { maxHeaderSize: MAX_HEADER_BYTES, ...clientTimeoutOptions(config.clientTimeoutMs) },
     requestTimeout: config.clientTimeoutMs,
+    clientErrorHandler: answerClientError,
     routerOptions: { querystringParser: () => ({}), maxParamLength: 8192, constraints: { [upgradeStrategy.name]: upgradeStrategy } }
   })
   for (const method of EXTRA_METHODS) app.addHttpMethod(method, { hasBody: !BODYLESS_EXTRA.has(method) })

@@ -124,3 +124,26 @@ t.test('uploads holding every upstream connection: a GET is still answered, anot
   t.equal(upstream.requests.find((r) => r.url === '/later-upload')?.bytes, 3)
   t.notOk(upstream.requests.some((r) => r.url === '/third-upload'), 'and the expired request was dropped, not sent late')
 })
+
+t.test('an answer already under way when the body times out: the connection closes, no 408 written into it', async (t) => {
+  const upstream = createServer((req, res) => {
+    req.resume()
+    res.writeHead(200, { 'content-type': 'text/plain' })
+    res.write('start\n')
+    let n = 0
+    const tick = setInterval(() => { if (++n > 20 || res.destroyed) { clearInterval(tick); res.end() } else res.write('tick\n') }, 200)
+    res.on('close', () => clearInterval(tick))
+  })
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve))
+  const hw = await startHopwatch(`http://127.0.0.1:${(upstream.address() as AddressInfo).port}`, ['--client-timeout', String(CLIENT_TIMEOUT)])
+  t.teardown(async () => {
+    await hw.close(500)
+    upstream.closeAllConnections()
+    await new Promise<void>((resolve) => upstream.close(() => resolve()))
+  })
+  const answer = await trickle(hw.trafficUrl, 'POST /echo-stream HTTP/1.1\r\nHost: app\r\nContent-Length: 100\r\n\r\n', 100, 300)
+  t.match(answer.text, /^HTTP\/1\.1 200 /, 'the upstream answer started')
+  t.match(answer.text, /start\n/)
+  t.notMatch(answer.text, /408/, 'nothing written into the answer')
+  t.ok(answer.ms < CUT_BY, `the connection closed after ${answer.ms} ms`)
+})
