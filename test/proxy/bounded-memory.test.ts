@@ -14,10 +14,10 @@ const RSS_LIMIT = 256 * MIB
 const CONCURRENCY = 16
 /**
  * Each phase stops at its count or after its time, whichever comes first; how far it gets
- * depends on the machine (an idle 2-core machine does 1,000-3,000 requests a second here).
+ * depends on the machine and its load, so the count asserted is only a floor (liveness).
  * Big header names get the most time: they ran the process out of heap after ~1,700 requests.
  */
-const MIN_ANSWERED = 200
+const MIN_ANSWERED = 50
 
 const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url')
 const jwt = (kid: string): string => `${b64url({ alg: 'RS256', typ: 'JWT', kid })}.${b64url({ iss: 'https://issuer.test', aud: 'api', sub: randomBytes(6).toString('hex') })}.${randomBytes(32).toString('base64url')}`

@@ -3,7 +3,7 @@
 // `upstream_tls` naming the reason, recorded on the exchange. CA and certificates are made with
 // openssl in a temp dir; the upstream is a real node:https server on port 0.
 import t, { type Test } from 'tap'
-import { makePki, startHttpsUpstream, type Pem } from './tls-certs.js'
+import { makePki, startHttpsUpstream, type Pem } from '../helpers/tls-certs.js'
 import { startHopwatch, waitForExchanges, type TestHopwatch } from '../helpers/hopwatch.js'
 import { loadServeConfig } from '../../src/config/config.js'
 
