@@ -4,6 +4,7 @@ import { connectionNominated, pairsFromObject, requestContext, seenHeaders, type
 import { summarizeResponse, type HeaderBag } from './response.js'
 import { routeOf } from '../store/routes.js'
 import type { Exchange } from './types.js'
+import { detached } from './detach.js'
 
 export interface ExchangeInput {
   id: string
@@ -32,7 +33,9 @@ const MAX_QUERY_KEYS = 50
 
 /** The path of a request target (`q`: index of its `?`, or -1), at most MAX_PATH characters. */
 export function pathOf (url: string, q: number): string {
-  return url.slice(0, Math.min(q < 0 ? url.length : q, MAX_PATH))
+  const end = Math.min(q < 0 ? url.length : q, MAX_PATH)
+  // A slice would keep a long query (or path) alive with the stored exchange.
+  return url.length - end > 256 ? detached(url.slice(0, end)) : url.slice(0, end)
 }
 
 function splitUrl (url: string): { path: string; queryKeys: string[] } {
@@ -46,7 +49,7 @@ function splitUrl (url: string): { path: string; queryKeys: string[] } {
     const raw = eq < 0 ? part : part.slice(0, eq)
     let key = raw
     try { key = decodeURIComponent(raw.replace(/\+/g, ' ')) } catch { /* keep it raw */ }
-    keys.push(key.slice(0, 100))
+    keys.push(detached(key.slice(0, 100)))
   }
   return { path, queryKeys: keys }
 }

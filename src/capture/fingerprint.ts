@@ -3,6 +3,7 @@ import crypto, { createHmac, createSecretKey, randomBytes } from 'node:crypto'
 import { SCHEMED_HEADERS } from './credential-names.js'
 import { decodeJwt } from './jwt.js'
 import type { CookieFingerprint, Fingerprint, ValueShape } from './types.js'
+import { detached } from './detach.js'
 
 /** Hex characters of the HMAC kept: 64 bits, enough to tell tokens apart, useless to reverse. */
 const HASH_CHARS = 16
@@ -74,11 +75,17 @@ export function createHasher (key: string | null): Hasher {
  * again costs one HMAC instead of a JWT decode and a hash per cookie. Cleared when full.
  */
 const MAX_CACHED = 2048
-const caches = new WeakMap<Hasher, Map<string, Fingerprint>>()
+/**
+ * And at most this many characters of values behind them: a fingerprint holds no more text than
+ * its value (cookie names, JWT claims), so this bounds the cache in bytes, 64 KiB values included.
+ */
+const MAX_CACHED_CHARS = 4 * 1024 * 1024
+interface Cache { map: Map<string, Fingerprint>; chars: number }
+const caches = new WeakMap<Hasher, Cache>()
 
-function cacheOf (hash: Hasher): Map<string, Fingerprint> {
+function cacheOf (hash: Hasher): Cache {
   let cache = caches.get(hash)
-  if (cache === undefined) { cache = new Map(); caches.set(hash, cache) }
+  if (cache === undefined) { cache = { map: new Map(), chars: 0 }; caches.set(hash, cache) }
   return cache
 }
 
@@ -102,6 +109,11 @@ function basicOf (token: string, hash: Hasher): Fingerprint['basic'] {
   return { userHash: hash(decoded.slice(0, colon)), valid: true }
 }
 
+/** A cookie name kept for the report: at most 128 characters, never a slice of the Cookie value. */
+function cookieName (name: string): string {
+  return detached(name.length > 128 ? `${name.slice(0, 128)}…` : name)
+}
+
 export function cookiesOf (value: string, hash: Hasher): CookieFingerprint[] {
   const out: CookieFingerprint[] = []
   let start = 0
@@ -110,7 +122,8 @@ export function cookiesOf (value: string, hash: Hasher): CookieFingerprint[] {
     if (end < 0) end = value.length
     const pair = value.slice(start, end)
     const eq = pair.indexOf('=')
-    const name = (eq < 0 ? pair : pair.slice(0, eq)).trim()
+    // Copied out: a slice would keep the whole Cookie value (its secrets too) alive with the fingerprint.
+    const name = cookieName((eq < 0 ? pair : pair.slice(0, eq)).trim())
     const cookieValue = eq < 0 ? '' : pair.slice(eq + 1).trim()
     if (name !== '') out.push({ name, hash: hash(cookieValue), length: cookieValue.length })
     start = end + 1
@@ -126,11 +139,15 @@ export function fingerprint (key: string, value: string, hash: Hasher): Fingerpr
   const valueHash = hash(value)
   const cache = cacheOf(hash)
   const cacheKey = `${key}:${valueHash}:${value.length}`
-  const cached = cache.get(cacheKey)
+  const cached = cache.map.get(cacheKey)
   if (cached !== undefined) return cached
   const fp = build(key, value, valueHash, hash)
-  if (cache.size >= MAX_CACHED) cache.clear()
-  cache.set(cacheKey, fp)
+  if (cache.map.size >= MAX_CACHED || cache.chars + value.length > MAX_CACHED_CHARS) {
+    cache.map.clear()
+    cache.chars = 0
+  }
+  cache.map.set(cacheKey, fp)
+  cache.chars += value.length
   return fp
 }
 

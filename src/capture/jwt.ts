@@ -1,5 +1,6 @@
 // JWT decoding for fingerprints: header and non-secret claims only, never the signature.
 import type { JwtSummary } from './types.js'
+import { detached } from './detach.js'
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*$/
 /** Longer tokens are still fingerprinted, but not decoded. */
@@ -21,8 +22,13 @@ function decodePart (part: string): Record<string, unknown> | null {
   }
 }
 
+/** A claim cut to MAX_CLAIM_LENGTH, copied out of a longer one (a slice would keep it all). */
+function claim (value: string): string {
+  return value.length > MAX_CLAIM_LENGTH ? detached(value.slice(0, MAX_CLAIM_LENGTH)) : value
+}
+
 function text (value: unknown): string | null {
-  return typeof value === 'string' ? value.slice(0, MAX_CLAIM_LENGTH) : null
+  return typeof value === 'string' ? claim(value) : null
 }
 
 function seconds (value: unknown): number | null {
@@ -30,9 +36,9 @@ function seconds (value: unknown): number | null {
 }
 
 function audience (value: unknown): string[] {
-  if (typeof value === 'string') return [value.slice(0, MAX_CLAIM_LENGTH)]
+  if (typeof value === 'string') return [claim(value)]
   if (Array.isArray(value)) {
-    return value.filter((v): v is string => typeof v === 'string').slice(0, 8).map((v) => v.slice(0, MAX_CLAIM_LENGTH))
+    return value.filter((v): v is string => typeof v === 'string').slice(0, 8).map(claim)
   }
   return []
 }

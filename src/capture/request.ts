@@ -3,6 +3,7 @@
 import { isPortableHeaderName } from './credential-names.js'
 import { fingerprint, type Hasher } from './fingerprint.js'
 import type { Fingerprint, SeenHeader } from './types.js'
+import { detached } from './detach.js'
 
 /** Non-secret request headers whose values tell which layers a request came through. */
 const CONTEXT_HEADERS = new Set([
@@ -18,6 +19,17 @@ const CONTEXT_PREFIXES = ['x-envoy-', 'x-forwarded-']
 export const MAX_CONTEXT_VALUE = 256
 export const MAX_CONTEXT_VALUES = 4
 const MAX_HEADER_NAMES = 200
+/** A header name kept for the report is cut to this many characters and `…` (a name may be 64 KiB). */
+export const MAX_NAME = 128
+/** An exchange keeps header names up to this many characters in all. */
+const MAX_NAMES_CHARS = 4096
+/** Distinct context headers kept per exchange (x-forwarded-* and x-envoy-* are open-ended). */
+const MAX_CONTEXT_KEYS = 32
+
+/** `name`, or its first MAX_NAME characters and `…`. */
+export function shortName (name: string): string {
+  return name.length > MAX_NAME ? detached(`${name.slice(0, MAX_NAME)}…`) : name
+}
 
 export function isContextHeader (key: string): boolean {
   if (CONTEXT_HEADERS.has(key)) return true
@@ -94,18 +106,31 @@ export interface RequestContext {
 
 export function requestContext (rawHeaders: string[]): RequestContext {
   const headerNames: string[] = []
-  for (let i = 0; i < rawHeaders.length && headerNames.length < MAX_HEADER_NAMES; i += 2) headerNames.push(rawHeaders[i] as string)
+  let chars = 0
+  for (let i = 0; i < rawHeaders.length && headerNames.length < MAX_HEADER_NAMES && chars < MAX_NAMES_CHARS; i += 2) {
+    const name = shortName(rawHeaders[i] as string)
+    chars += name.length
+    headerNames.push(name)
+  }
   return { headerNames, context: contextOf(rawHeaders) }
 }
 
 /** The non-secret context values alone (names lower case, at most 4 values of 256 chars each). */
 export function contextOf (rawHeaders: string[]): Record<string, string[]> {
   const context: Record<string, string[]> = {}
+  let keys = 0
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    const key = (rawHeaders[i] as string).toLowerCase()
+    const name = rawHeaders[i] as string
+    if (name.length > MAX_NAME) continue
+    const key = name.toLowerCase()
     if (!isContextHeader(key)) continue
-    const list = context[key] ?? (context[key] = [])
-    if (list.length < MAX_CONTEXT_VALUES) list.push((rawHeaders[i + 1] as string).slice(0, MAX_CONTEXT_VALUE))
+    let list = context[key]
+    if (list === undefined) {
+      if (keys++ >= MAX_CONTEXT_KEYS) continue
+      list = context[key] = []
+    }
+    const value = rawHeaders[i + 1] as string
+    if (list.length < MAX_CONTEXT_VALUES) list.push(value.length > MAX_CONTEXT_VALUE ? detached(value.slice(0, MAX_CONTEXT_VALUE)) : value)
   }
   return context
 }

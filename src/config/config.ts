@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util'
 import { list, str, wholeInRange } from './flags.js'
 import { isIP } from 'node:net'
+import { readFileSync } from 'node:fs'
 import {
   DEFAULT_ADMIN, DEFAULT_LISTEN, DEFAULT_LOG_LEVEL, DEFAULT_MAX_EXCHANGES,
   DEFAULT_UPSTREAM_CONNECTIONS, DEFAULT_UPSTREAM_TIMEOUT_MS, LOG_LEVELS, type LogLevel,
@@ -31,6 +32,10 @@ export interface Config {
   edge: { listen: HostPort; upstream: URL } | null
   shutdownGraceMs: number
   clientTimeoutMs: number
+  /** PEM certificates trusted for an https upstream besides the system CAs (--upstream-ca). */
+  upstreamCa: string | null
+  /** An https upstream's certificate is not verified (--upstream-insecure). */
+  upstreamInsecure: boolean
 }
 
 export class ConfigError extends Error {
@@ -49,8 +54,8 @@ export const SERVE_FLAGS: Record<string, FlagSpec> = {
   'max-exchanges': { env: 'HOPWATCH_MAX_EXCHANGES', help: `exchanges kept in memory, oldest forgotten first (default ${DEFAULT_MAX_EXCHANGES})` },
   'fingerprint-key': { env: 'HOPWATCH_FINGERPRINT_KEY', help: 'HMAC key for fingerprints; set the same on every replica so equal tokens compare equal (default: random per process)' },
   'log-level': { env: 'HOPWATCH_LOG_LEVEL', help: `${LOG_LEVELS.join('|')} (default ${DEFAULT_LOG_LEVEL})` },
-  'upstream-timeout': { env: 'HOPWATCH_UPSTREAM_TIMEOUT', help: `ms the upstream may stay silent (no headers: 504; no next body chunk: cut) (default ${DEFAULT_UPSTREAM_TIMEOUT_MS})` },
-  'upstream-connections': { env: 'HOPWATCH_UPSTREAM_CONNECTIONS', help: `keep-alive connections to the upstream (default ${DEFAULT_UPSTREAM_CONNECTIONS})` },
+  'upstream-timeout': { env: 'HOPWATCH_UPSTREAM_TIMEOUT', help: `ms the upstream may stay silent (no headers: 504; no next body chunk: cut), and a request may wait for a free connection (504) (default ${DEFAULT_UPSTREAM_TIMEOUT_MS})` },
+  'upstream-connections': { env: 'HOPWATCH_UPSTREAM_CONNECTIONS', help: `keep-alive connections to the upstream for requests without a body, and as many for requests with one (default ${DEFAULT_UPSTREAM_CONNECTIONS})` },
   'expect-issuer': { env: 'HOPWATCH_EXPECT_ISSUER', multiple: true, help: 'JWT iss this environment accepts (repeatable; env: comma list)' },
   'expect-audience': { env: 'HOPWATCH_EXPECT_AUDIENCE', multiple: true, help: 'JWT aud this environment accepts (repeatable; env: comma list)' },
   'probe-secret': { env: 'HOPWATCH_PROBE_SECRET', help: 'answer signed `hopwatch probe` canaries with this secret (default: off)' },
@@ -58,7 +63,9 @@ export const SERVE_FLAGS: Record<string, FlagSpec> = {
   'edge-upstream': { env: 'HOPWATCH_EDGE_UPSTREAM', help: 'URL of the outer layers the edge tap forwards to; their traffic must come back to --listen' },
   'admin-insecure': { env: 'HOPWATCH_ADMIN_INSECURE', boolean: true, help: 'allow a non-loopback --admin without a token (local demos only; prints a warning)' },
   'shutdown-grace': { env: 'HOPWATCH_SHUTDOWN_GRACE', help: `ms that in-flight exchanges get to finish after SIGTERM/SIGINT (default ${DEFAULT_SHUTDOWN_GRACE_MS})` },
-  'client-timeout': { env: 'HOPWATCH_CLIENT_TIMEOUT', help: `ms a client may take to send a whole request, headers and body, before 408; 0 = no limit (default ${DEFAULT_CLIENT_TIMEOUT_MS})` }
+  'client-timeout': { env: 'HOPWATCH_CLIENT_TIMEOUT', help: `ms a client may take to send a whole request, headers and body, before 408; 0 = no limit (default ${DEFAULT_CLIENT_TIMEOUT_MS})` },
+  'upstream-ca': { env: 'HOPWATCH_UPSTREAM_CA', help: 'PEM file of CA certificates trusted for an https upstream, besides the system CAs' },
+  'upstream-insecure': { env: 'HOPWATCH_UPSTREAM_INSECURE', boolean: true, help: "do not verify an https upstream's certificate (prints a warning; every exchange is marked)" }
 }
 
 type Raw = Record<string, string | string[] | boolean | undefined>
@@ -190,6 +197,21 @@ function headerNames (flag: string, values: string[]): string[] {
   return values
 }
 
+/** The PEM text of --upstream-ca: readable, and holding at least one certificate. */
+function readCa (path: string | undefined, insecure: boolean): string | null {
+  if (path === undefined || path === '') return null
+  if (insecure) throw new ConfigError('--upstream-ca and --upstream-insecure contradict each other: give the CA to verify against, or skip verification, not both.')
+  let pem: string
+  try {
+    pem = readFileSync(path, 'utf8')
+  } catch (err) {
+    throw new ConfigError(`--upstream-ca could not be read (${(err as { code?: string }).code ?? 'error'}): give the path of a PEM file of CA certificates.`)
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new ConfigError('--upstream-ca holds no PEM certificate (-----BEGIN CERTIFICATE-----): give the CA certificate(s) that sign the upstream\'s certificate.')
+  }
+  return pem
+}
 
 /** Build the one Config of `serve`. Throws ConfigError with a sentence for the user. */
 export function loadServeConfig (argv: string[], env: NodeJS.ProcessEnv): Config {
@@ -222,6 +244,8 @@ export function loadServeConfig (argv: string[], env: NodeJS.ProcessEnv): Config
     adminInsecure,
     edge: parseEdge(str(raw['edge-listen']), str(raw['edge-upstream'])),
     shutdownGraceMs: ranged('shutdown-grace', str(raw['shutdown-grace']), DEFAULT_SHUTDOWN_GRACE_MS),
-    clientTimeoutMs: ranged('client-timeout', str(raw['client-timeout']), DEFAULT_CLIENT_TIMEOUT_MS)
+    clientTimeoutMs: ranged('client-timeout', str(raw['client-timeout']), DEFAULT_CLIENT_TIMEOUT_MS),
+    upstreamCa: readCa(str(raw['upstream-ca']), raw['upstream-insecure'] === true),
+    upstreamInsecure: raw['upstream-insecure'] === true
   }
 }

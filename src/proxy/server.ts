@@ -73,11 +73,13 @@ export async function startServer (config: Config, options: ServerOptions = {}):
       logger,
       onFindings: (findings, exchange) => { diagnoser.record(findings, exchange); metrics.countFindings(findings) }
     })
+  // --upstream-insecure: every exchange's log line and the report say the upstream was not verified.
+  const upstreamTls = config.upstream.protocol !== 'https:' ? 'plain' : config.upstreamInsecure ? 'unverified' : 'verified'
   const auditor = new Auditor({
     credentialNames,
     hash,
     store,
-    logger,
+    logger: upstreamTls === 'unverified' ? logger.child({ upstreamTls }) : logger,
     diagnoser,
     observers: edge === null ? [metrics] : [metrics, edge.originObserver]
   })
@@ -89,7 +91,7 @@ export async function startServer (config: Config, options: ServerOptions = {}):
     ...(tap === null ? {} : { answer: tap }),
     ...(edge === null ? {} : { pair: edge.originHooks })
   })
-  const report = (): ReturnType<typeof buildReport> => buildReport(store, diagnoser.snapshot(), auditor, edge?.report() ?? null, keyId)
+  const report = (): ReturnType<typeof buildReport> => ({ ...buildReport(store, diagnoser.snapshot(), auditor, edge?.report() ?? null, keyId), upstreamTls })
   const admin = await createAdminApp({
     store,
     token: config.adminToken,
@@ -121,6 +123,9 @@ export async function startServer (config: Config, options: ServerOptions = {}):
   }
   if (!isLoopback(config.admin.host) && config.adminToken === null) {
     logger.warn({ admin: config.admin.host }, 'the admin listener is open to the network without a token (--admin-insecure): anyone who can reach it reads the report')
+  }
+  if (config.upstreamInsecure) {
+    logger.warn({ upstream: config.upstream.origin }, "--upstream-insecure: the upstream's TLS certificate is not verified, so clients' credentials go to whoever answers at that address; every exchange is marked upstreamTls: unverified")
   }
   const trafficUrl = urlOf(traffic)
   const adminUrl = urlOf(admin)

@@ -22,8 +22,11 @@ import { routeOf } from '../store/routes.js'
 
 /** Shapes remembered; the memo starts afresh when full (a burst of new shapes costs a rebuild each). */
 const MAX_SHAPES = 1024
-/** Paths whose route is remembered. */
+/** Paths whose route is remembered, and the characters of those paths and routes in all. */
 const MAX_PATHS = 4096
+const MAX_PATH_CHARS = 1024 * 1024
+/** A longer key (thousands of header names, 9 KB names) is kept as its SHA-256: 1,024 keys stay under 1 MiB. */
+const MAX_KEY = 1024
 const MAX_TEXT = 200
 /** Response headers that decide the response summary, hashed into the key (they can carry tokens). */
 const HASHED_ANSWER = ['www-authenticate', 'proxy-authenticate', 'location'] as const
@@ -42,6 +45,7 @@ export interface Shape {
 export class ShapeMemo {
   private readonly shapes = new Map<string, Shape>()
   private readonly routes = new Map<string, string>()
+  private routeChars = 0
 
   /** Random per memo: the key's hash of credential values is keyed, like a fingerprint. */
   private readonly salt = randomBytes(16).toString('base64')
@@ -107,6 +111,8 @@ export class ShapeMemo {
     key += `\n${input.status}`
     const retryAfter = answer['retry-after']
     if (retryAfter !== undefined) key += `\nretry-after=${String(retryAfter)}`
+    // A long key is kept as its digest (after a SOH, which no header or target holds either).
+    if (key.length > MAX_KEY) key = `\u0001${hash('sha256', key, 'base64')}`
     // The names and non-secret values are the key as they are; the secret values only as one
     // keyed digest after a NUL, which no header or target can hold. No secret: no hash at all.
     return secrets === '' ? key : `${key}\u0000${hash('sha256', `${this.salt}${secrets}`, 'base64')}`
@@ -151,8 +157,12 @@ export class ShapeMemo {
     let route = this.routes.get(path)
     if (route === undefined) {
       route = routeOf(path)
-      if (this.routes.size >= MAX_PATHS) this.routes.clear()
+      if (this.routes.size >= MAX_PATHS || this.routeChars > MAX_PATH_CHARS) {
+        this.routes.clear()
+        this.routeChars = 0
+      }
       this.routes.set(path, route)
+      this.routeChars += path.length + route.length
     }
     return route
   }

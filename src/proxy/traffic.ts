@@ -14,6 +14,8 @@ import { refusedTarget } from './request-target.js'
 import { serveH2cOffersAsHttp1 } from './h2c.js'
 import { UpstreamPool } from './upstream-pool.js'
 import { forwardUpgrades } from './upgrade.js'
+import { tlsConnectOptions } from './upstream-tls.js'
+import { answerClientError, clientTimeoutOptions } from './client-timeout.js'
 import type { Auditor } from './audit.js'
 import { PAIR_KEY } from '../probe/pairing.js'
 
@@ -110,8 +112,9 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
   const app = Fastify({
     logger: false,
     requestIdHeader: false,
-    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    http: { maxHeaderSize: MAX_HEADER_BYTES, ...clientTimeoutOptions(config.clientTimeoutMs) },
     requestTimeout: config.clientTimeoutMs,
+    clientErrorHandler: answerClientError,
     routerOptions: { querystringParser: () => ({}), maxParamLength: 8192 },
     // A path the router cannot decode (`/%zz`) or longer than maxParamLength still goes upstream
     // as it is, as it would direct (fastify would answer 400 or 414, quoting the path).
@@ -158,7 +161,12 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
     reply.raw.on('close', () => { auditor.afterResponse(request, reply, performance.now() - start) })
   }
 
-  const pool = new UpstreamPool(upstream.origin, { connections: config.upstreamConnections, maxHeaderSize: MAX_HEADER_BYTES, timeoutMs: config.upstreamTimeoutMs })
+  const pool = new UpstreamPool(upstream.origin, {
+    connections: config.upstreamConnections,
+    maxHeaderSize: MAX_HEADER_BYTES,
+    timeoutMs: config.upstreamTimeoutMs,
+    tls: { ca: config.upstreamCa, insecure: config.upstreamInsecure }
+  })
   // After the listener has closed: whatever is still in flight upstream has no client left.
   app.addHook('onClose', async () => { await pool.destroy() })
   // One object for every request (no closures on the hot path).
@@ -207,6 +215,7 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
     auditor,
     timeoutMs: config.upstreamTimeoutMs,
     maxHeaderSize: MAX_HEADER_BYTES,
+    tls: tlsConnectOptions({ ca: config.upstreamCa, insecure: config.upstreamInsecure }),
     applyPair: (req, headers, pending) => { applyPair({ raw: req }, headers, pending) },
     ...(options.answer === undefined ? {} : { answer: options.answer })
   })

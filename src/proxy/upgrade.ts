@@ -7,6 +7,7 @@
 // every other request reaches fastify's routes.
 import { request as httpRequest, ServerResponse, type IncomingMessage, type OutgoingHttpHeaders, type Server } from 'node:http'
 import { request as httpsRequest } from 'node:https'
+import type { TlsConnectOptions } from './upstream-tls.js'
 import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { copyCredentialPairs } from '../capture/request.js'
@@ -22,6 +23,8 @@ export interface UpgradeOptions {
   auditor: Auditor
   timeoutMs: number
   maxHeaderSize: number
+  /** How an https upstream's certificate is checked (the same as for plain requests). */
+  tls?: TlsConnectOptions
   /** The taps' pair stamp (traffic.ts), applied to the header object that leaves. */
   applyPair: (req: IncomingMessage, headers: Record<string, unknown>, pending: Pending | null) => void
   /** Answers a request itself (a signed probe canary) instead of forwarding it. */
@@ -190,7 +193,8 @@ function forward (req: IncomingMessage, socket: Duplex, head: Buffer, o: Upgrade
     path: upstream.pathname.replace(/\/$/, '') + url,
     headers: withStamp(raw, headers[PAIR_KEY]),
     agent: false,
-    maxHeaderSize: o.maxHeaderSize
+    maxHeaderSize: o.maxHeaderSize,
+    ...(upstream.protocol === 'https:' ? o.tls : undefined)
   })
   let answered = false
   const timer = setTimeout(() => {

@@ -8,8 +8,15 @@
 // three seconds, and those made most of the latency tail. Here a request only notes the sweep's
 // tick when it shows a sign of life; one sweep every quarter of the timeout (at most a second)
 // aborts those idle for longer, with undici's own errors, so they still answer 504.
+//
+// The wait for a free connection counts too: a request is watched from its dispatch, and one
+// still queued past the timeout fails with POOL_WAIT_TIMEOUT (504) and is dropped when its turn
+// comes. Requests with a body have a pool of their own, so uploads that trickle in (each one
+// holding its connection while the client sends) cannot hold the connections a GET needs.
 import { Pool, errors, type Dispatcher } from 'undici'
 import type { Duplex } from 'node:stream'
+import { POOL_WAIT_TIMEOUT } from './errors.js'
+import { tlsConnectOptions, type UpstreamTlsOptions } from './upstream-tls.js'
 
 type Abort = (err?: Error) => void
 
@@ -26,10 +33,20 @@ interface CoreHandler {
   onUpgrade?: (statusCode: number, headers: Buffer[] | string[] | null, socket: Duplex) => void
 }
 
-const HEADERS = 0
-const BODY = 1
+const QUEUED = 0
+const HEADERS = 1
+const BODY = 2
 
-/** One request in flight, wrapping its handler; linked into the Watch's list while it waits. */
+/** No pool connection became free within the upstream timeout. */
+export class PoolWaitTimeoutError extends errors.UndiciError {
+  constructor () {
+    super('no upstream connection was free within the upstream timeout')
+    this.name = 'PoolWaitTimeoutError'
+    this.code = POOL_WAIT_TIMEOUT
+  }
+}
+
+/** One request from its dispatch, wrapping its handler; linked into the Watch's list while it waits. */
 class Watched implements CoreHandler {
   prev: Watched | null = null
   next: Watched | null = null
@@ -37,12 +54,23 @@ class Watched implements CoreHandler {
   abort: Abort | null = null
   /** The sweep's tick at the last sign of life (a body chunk either way, the headers). */
   tick = 0
-  waiting = HEADERS
+  waiting = QUEUED
   /** The client is not reading: undici's parser waits, and so does the body timeout. */
   paused = false
+  /** Set when it timed out in the queue: its handler has had its error, undici's later calls are dropped. */
+  private expired: Error | null = null
   private resumeParser: (() => void) | null = null
 
-  constructor (private readonly inner: CoreHandler, private readonly watch: Watch) {}
+  constructor (private readonly inner: CoreHandler, private readonly watch: Watch) {
+    this.tick = watch.tick
+    watch.add(this)
+  }
+
+  /** Timed out before a connection was free: fail it now; undici drops it when its turn comes. */
+  expire (err: Error): void {
+    this.expired = err
+    this.inner.onError(err)
+  }
 
   private readonly resume = (): void => {
     this.paused = false
@@ -51,9 +79,11 @@ class Watched implements CoreHandler {
   }
 
   onConnect (abort: Abort, context?: unknown): void {
+    // undici catches this and errors the request before anything is written: the connection stays.
+    if (this.expired !== null) throw this.expired
     this.abort = abort
     this.tick = this.watch.tick
-    this.watch.add(this)
+    this.waiting = HEADERS
     this.inner.onConnect(abort, context)
   }
 
@@ -95,7 +125,7 @@ class Watched implements CoreHandler {
 
   onError (err: Error): void {
     this.watch.remove(this)
-    this.inner.onError(err)
+    if (this.expired === null) this.inner.onError(err)
   }
 
   onUpgrade (statusCode: number, headers: Buffer[] | string[] | null, socket: Duplex): void {
@@ -164,7 +194,10 @@ export class Watch {
       if (!w.paused && this.tick - w.tick > this.limit) {
         this.remove(w)
         // In a timer: a throw here would end the process, and the other requests still need their sweep.
-        try { w.abort?.(w.waiting === HEADERS ? new errors.HeadersTimeoutError() : new errors.BodyTimeoutError()) } catch { /* it is out of the sweep either way; undici reports its own failures */ }
+        try {
+          if (w.waiting === QUEUED) w.expire(new PoolWaitTimeoutError())
+          else w.abort?.(w.waiting === HEADERS ? new errors.HeadersTimeoutError() : new errors.BodyTimeoutError())
+        } catch { /* it is out of the sweep either way; undici reports its own failures */ }
       }
       w = next
     }
@@ -174,26 +207,56 @@ export class Watch {
 export interface UpstreamPoolOptions {
   connections: number
   maxHeaderSize: number
-  /** Waiting for the response head, or for the next chunk of either body, longer than this aborts. */
+  /** Waiting for a connection, the response head, or the next chunk of either body, longer than this aborts. */
   timeoutMs: number
+  /** How an https upstream's certificate is checked; default: against the system CAs. */
+  tls?: UpstreamTlsOptions
 }
 
-/** An undici Pool whose requests time out by the Watch, not by undici's per-request timers. */
+/** A request body to send (@fastify/reply-from passes '' when there is none, a stream when there is). */
+function hasBody (body: unknown): boolean {
+  if (body === undefined || body === null) return false
+  if (typeof body === 'string' || body instanceof Uint8Array) return body.length > 0
+  return true
+}
+
+function poolOptions (options: UpstreamPoolOptions): Pool.Options {
+  return {
+    connections: options.connections,
+    pipelining: 1,
+    maxHeaderSize: options.maxHeaderSize,
+    headersTimeout: 0,
+    bodyTimeout: 0,
+    connect: tlsConnectOptions(options.tls ?? { ca: null, insecure: false })
+  }
+}
+
+/**
+ * An undici Pool whose requests time out by the Watch, not by undici's per-request timers.
+ * Requests without a body use this pool's `connections`; requests with one use as many again
+ * in `uploads`, opened only when uploads come.
+ */
 export class UpstreamPool extends Pool {
   readonly watch: Watch
+  readonly uploads: Pool
 
   constructor (origin: string, options: UpstreamPoolOptions) {
-    super(origin, {
-      connections: options.connections,
-      pipelining: 1,
-      maxHeaderSize: options.maxHeaderSize,
-      headersTimeout: 0,
-      bodyTimeout: 0,
-      // As @fastify/reply-from's own pool: an https upstream's certificate is not verified (the
-      // upstream is the app beside hopwatch, often with a self-signed certificate).
-      connect: { rejectUnauthorized: false }
-    })
+    super(origin, poolOptions(options))
+    this.uploads = new Pool(origin, poolOptions(options))
     this.watch = new Watch(options.timeoutMs)
+  }
+
+  override destroy (): Promise<void>
+  override destroy (err: Error | null): Promise<void>
+  override destroy (callback: () => void): void
+  override destroy (err: Error | null, callback: () => void): void
+  override destroy (a?: Error | null | (() => void), b?: () => void): Promise<void> | void {
+    const err = typeof a === 'function' ? null : a ?? null
+    const callback = typeof a === 'function' ? a : b
+    // undici's promise form calls the callback form on `this`: only the callback form does the work.
+    if (callback === undefined) return new Promise<void>((resolve) => { this.destroy(err, resolve) })
+    const last = (): void => { super.destroy(err, callback) }
+    this.uploads.destroy(err).then(last, last)
   }
 
   override dispatch (opts: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
@@ -202,6 +265,8 @@ export class UpstreamPool extends Pool {
     if (typeof (handler as { onRequestStart?: unknown }).onRequestStart === 'function') {
       return super.dispatch({ ...opts, headersTimeout: this.watch.timeoutMs, bodyTimeout: this.watch.timeoutMs }, handler)
     }
-    return super.dispatch(opts, new Watched(handler as unknown as CoreHandler, this.watch) as unknown as Dispatcher.DispatchHandler)
+    const watched = new Watched(handler as unknown as CoreHandler, this.watch) as unknown as Dispatcher.DispatchHandler
+    if (hasBody(opts.body)) return this.uploads.dispatch(opts, watched)
+    return super.dispatch(opts, watched)
   }
 }

@@ -26,6 +26,8 @@ export interface Report {
   findings: FindingGroup[]
   /** Only when an edge tap runs (--edge-listen). */
   pairing?: PairingReport
+  /** How the upstream's TLS certificate is checked: plain (http://), verified, or unverified (--upstream-insecure). */
+  upstreamTls?: 'plain' | 'verified' | 'unverified'
 }
 
 export interface AuditCounts { failures: number; refused: number }
