@@ -24,6 +24,8 @@ const MAX_CONSONANTS = 4
 const MAX_VOWELS = 3
 /** All-capital words up to this long are acronyms and pass as they are (`HTTP`, `OAUTH`). */
 const MAX_ACRONYM = 5
+/** Words this short pass as they are (`csrf`, `http`, `jwks`): too short to hide a token. */
+const FREE_WORD = 4
 /** Words shorter than this need one vowel (`fetch`, `known`), longer ones a quarter of them. */
 const SHORT_WORD = 7
 /** From this many letters on, a word is held to a stricter shape. */
@@ -53,7 +55,7 @@ function isWord (text: string, start: number, end: number): boolean {
   const length = end - start
   if (length > MAX_WORD) return false
   const acronym = length > 1 && isUpper(text.charCodeAt(start + 1))
-  if (length < 4 || (acronym && length <= MAX_ACRONYM)) return true
+  if (length <= FREE_WORD || (acronym && length <= MAX_ACRONYM)) return true
   let vowels = 0
   let rare = 0
   let consonants = 0
@@ -113,7 +115,7 @@ function camelWords (text: string, start: number, end: number, tally: Tally): bo
     }
     if ((words > 0 && j - i < 2) || !isWord(text, i, j)) return false
     // Acronyms pass unchecked, so they don't count as long words.
-    if (j - i >= 4 && !isUpper(text.charCodeAt(j - 1))) tally.inLongWords += j - i
+    if (j - i > FREE_WORD && !isUpper(text.charCodeAt(j - 1))) tally.inLongWords += j - i
     words++
     i = j
   }
@@ -128,8 +130,10 @@ function camelWords (text: string, start: number, end: number, tally: Tally): bo
 /**
  * True when `text` reads like words: letters, digits and the separators in `separators`, each
  * part (between separators) a few words with at most a short number after them, at least one
- * word in all. From 12 characters on, most letters must be in words of 4 letters or more that
- * read as words (random text is short pieces). Never true for text longer than 64 characters.
+ * word in all. From 12 characters on, a third of the letters must be in words of 5 letters or
+ * more that read as words (random text splits into short pieces). Never true past 64 characters.
+ * Measured on random strings (500k each): base64url of 16 chars passes 1 in 600, of 24 chars
+ * 1 in 40,000; hex of 16 or more never; lower-case letters only of 16-20 chars 1 in 30 to 100.
  */
 export function isWordLike (whole: string, separators = '-_.'): boolean {
   if (whole.length === 0 || whole.length > MAX_TEXT) return false
@@ -150,5 +154,5 @@ export function isWordLike (whole: string, separators = '-_.'): boolean {
     i = k + 1
   }
   if (tally.words === 0) return false
-  return text.length < LONG_TEXT || tally.inLongWords * 2 >= tally.letters
+  return text.length < LONG_TEXT || tally.inLongWords * 3 >= tally.letters
 }
