@@ -14,8 +14,8 @@ const MAX_WORDS_PER_PART = 4
 const MAX_WORDS = 8
 /** A file extension at the end (`.html`, `.woff2`): taken as it is. */
 const EXTENSION = /\.[A-Za-z]{1,5}\d?$/
-/** From this length on, a text must be mostly long words. */
-const LONG_TEXT = 12
+/** From this many letters on, a text must be partly long words (`x-amzn-oidc-data` has 13). */
+const LONG_TEXT = 14
 /** Digits after a word (`v2`, `sha256`, `r1999`), or alone as a part (`page-2`, `v1.2.3`). */
 const MAX_DIGITS = 4
 /** Consonants in a row (`strengths`: n-g-t-h-s). */
@@ -114,7 +114,7 @@ function camelWords (text: string, start: number, end: number, tally: Tally): bo
       while (j < end && !isUpper(text.charCodeAt(j))) j++
     }
     if ((words > 0 && j - i < 2) || !isWord(text, i, j)) return false
-    // Acronyms pass unchecked, so they don't count as long words.
+    // Acronyms and free words pass unchecked, so they don't count as long words.
     if (j - i > FREE_WORD && !isUpper(text.charCodeAt(j - 1))) tally.inLongWords += j - i
     words++
     i = j
@@ -130,7 +130,7 @@ function camelWords (text: string, start: number, end: number, tally: Tally): bo
 /**
  * True when `text` reads like words: letters, digits and the separators in `separators`, each
  * part (between separators) a few words with at most a short number after them, at least one
- * word in all. From 12 characters on, a third of the letters must be in words of 5 letters or
+ * word in all. From 14 letters on, a third of the letters must be in words of 5 letters or
  * more that read as words (random text splits into short pieces). Never true past 64 characters.
  * Measured on random strings (500k each): base64url of 16 chars passes 1 in 600, of 24 chars
  * 1 in 40,000; hex of 16 or more never; lower-case letters only of 16-20 chars 1 in 30 to 100.
@@ -154,5 +154,5 @@ export function isWordLike (whole: string, separators = '-_.'): boolean {
     i = k + 1
   }
   if (tally.words === 0) return false
-  return text.length < LONG_TEXT || tally.inLongWords * 3 >= tally.letters
+  return tally.letters < LONG_TEXT || tally.inLongWords * 3 >= tally.letters
 }
