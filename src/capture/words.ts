@@ -33,6 +33,11 @@ const LONG_WORD = 10
 const VOWELS = 'aeiouy'
 /** Letters that are rare in words and common in random text. */
 const RARE = 'jkqvwxz'
+/** Per ASCII letter (either case): 1 a vowel, 3 `y` (a vowel that does not end a vowel run), 4 rare. */
+const KIND = new Uint8Array(128)
+for (const ch of VOWELS) { KIND[ch.charCodeAt(0)] = 1; KIND[ch.toUpperCase().charCodeAt(0)] = 1 }
+KIND[121] = KIND[89] = 3
+for (const ch of RARE) { KIND[ch.charCodeAt(0)] = 4; KIND[ch.toUpperCase().charCodeAt(0)] = 4 }
 
 function isLetter (c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
@@ -61,15 +66,15 @@ function isWord (text: string, start: number, end: number): boolean {
   let consonants = 0
   let vowelRun = 0
   for (let i = start; i < end; i++) {
-    const ch = text.charAt(i).toLowerCase()
-    if (VOWELS.includes(ch)) {
+    const kind = KIND[text.charCodeAt(i)] ?? 0
+    if ((kind & 1) !== 0) {
       vowels++
       consonants = 0
-      if (ch !== 'y' && ++vowelRun > MAX_VOWELS) return false
+      if (kind !== 3 && ++vowelRun > MAX_VOWELS) return false
     } else {
       vowelRun = 0
       if (++consonants > MAX_CONSONANTS) return false
-      if (RARE.includes(ch)) rare++
+      if (kind === 4) rare++
     }
   }
   // Long words need more of a word's shape: few of them have a quarter of vowels or less.
@@ -82,7 +87,7 @@ function longest (text: string, start: number, end: number): number {
   let best = 0
   let run = 0
   for (let i = start; i < end; i++) {
-    if (VOWELS.includes(text.charAt(i).toLowerCase())) run = 0
+    if (((KIND[text.charCodeAt(i)] ?? 0) & 1) !== 0) run = 0
     else if (++run > best) best = run
   }
   return best
