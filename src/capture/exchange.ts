@@ -2,7 +2,8 @@
 import type { Hasher } from './fingerprint.js'
 import { connectionNominated, pairsFromObject, requestContext, seenHeaders, type RawPairs, type StageCache } from './request.js'
 import { summarizeResponse, type HeaderBag } from './response.js'
-import { routeOf } from '../store/routes.js'
+import { foldPath, routeOf } from '../store/routes.js'
+import { queryNames } from './url.js'
 import type { Exchange } from './types.js'
 import { detached } from './detach.js'
 
@@ -29,7 +30,6 @@ export interface ExchangeInput {
 }
 
 const MAX_PATH = 2048
-const MAX_QUERY_KEYS = 50
 
 /** The path of a request target (`q`: index of its `?`, or -1), at most MAX_PATH characters. */
 export function pathOf (url: string, q: number): string {
@@ -38,20 +38,23 @@ export function pathOf (url: string, q: number): string {
   return url.length - end > 256 ? detached(url.slice(0, end)) : url.slice(0, end)
 }
 
+/**
+ * The path and query parameter names as an Exchange keeps them: the path folded (no token in
+ * a segment survives), names that read like words, `…` for anything else.
+ */
 function splitUrl (url: string): { path: string; queryKeys: string[] } {
   const q = url.indexOf('?')
-  const path = pathOf(url, q)
-  if (q < 0) return { path, queryKeys: [] }
-  const keys: string[] = []
-  for (const part of url.slice(q + 1).split('&')) {
-    if (part === '' || keys.length >= MAX_QUERY_KEYS) continue
-    const eq = part.indexOf('=')
-    const raw = eq < 0 ? part : part.slice(0, eq)
-    let key = raw
-    try { key = decodeURIComponent(raw.replace(/\+/g, ' ')) } catch { /* keep it raw */ }
-    keys.push(detached(key.slice(0, 100)))
+  const path = foldPath(pathOf(url, q))
+  return { path, queryKeys: q < 0 ? [] : queryNames(url.slice(q + 1)) }
+}
+
+/** Connection header values as they arrived (the context keeps them folded). */
+function connectionValues (rawHeaders: string[]): string[] | undefined {
+  let out: string[] | undefined
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if ((rawHeaders[i] as string).toLowerCase() === 'connection') (out ??= []).push(rawHeaders[i + 1] as string)
   }
-  return { path, queryKeys: keys }
+  return out
 }
 
 const DROP_NOMINATED = "nominated in the client's Connection header, so it is hop-by-hop (RFC 9110 7.6.1) and the proxy layer removed it"
@@ -69,7 +72,7 @@ export function buildExchange (input: ExchangeInput, credentialNames: ReadonlySe
   const dropReasons: Record<string, string> = {}
   if (forwarded !== null) {
     const left = new Set(forwarded.map((h) => h.key))
-    const nominated = new Set(connectionNominated(context.connection))
+    const nominated = new Set(connectionNominated(connectionValues(input.rawHeaders)))
     for (const h of arrived) {
       if (left.has(h.key)) continue
       droppedHere.push(h.key)
@@ -104,7 +107,8 @@ export function buildExchange (input: ExchangeInput, credentialNames: ReadonlySe
 
 /**
  * An exchange of `base`'s shape (src/proxy/shape-memo.ts): it shares every part of `base` but
- * these, which differ from one exchange to the next. The store keeps only these, too.
+ * these, which differ from one exchange to the next. The store keeps only these, too. `path` is
+ * the request's path or a stored one: it is folded here (folding a folded path changes nothing).
  */
 export function ofShape (base: Exchange, id: string, startedAt: number, durationMs: number, path: string,
   context: Exchange['context'], response: Exchange['response'], clientStatus: number, aborted: boolean,
@@ -114,7 +118,7 @@ export function ofShape (base: Exchange, id: string, startedAt: number, duration
     startedAt,
     durationMs,
     method: base.method,
-    path,
+    path: path === base.path ? path : foldPath(path),
     queryKeys: base.queryKeys,
     route: base.route,
     httpVersion: base.httpVersion,

@@ -1,6 +1,7 @@
 // Fingerprints: what hopwatch keeps of a credential instead of its value.
 import crypto, { createHmac, createSecretKey, randomBytes } from 'node:crypto'
-import { SCHEMED_HEADERS } from './credential-names.js'
+import { KNOWN_SCHEMES, OTHER_SCHEME, SCHEMED_HEADERS } from './credential-names.js'
+import { isWordLike } from './words.js'
 import { decodeJwt } from './jwt.js'
 import type { CookieFingerprint, Fingerprint, ValueShape } from './types.js'
 import { detached } from './detach.js'
@@ -10,6 +11,10 @@ const HASH_CHARS = 16
 /** A Cookie header with thousands of cookies keeps the first ones only (the count stays exact). */
 const MAX_COOKIES = 100
 const SCHEME = /^[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*$/
+/** What stands for a cookie sent without a name (`Cookie: abc123`): the text is a value. */
+export const NAMELESS_COOKIE = '(none)'
+/** What stands for a cookie name that does not read like words. */
+const OTHER_COOKIE = '(other)'
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
 /** `, Bearer ` inside a value: a second credential appended with the list separator. */
 const JOINED = /,\s*(?:bearer|basic|digest|dpop|negotiate|ntlm)\s/i
@@ -122,10 +127,13 @@ export function cookiesOf (value: string, hash: Hasher): CookieFingerprint[] {
     if (end < 0) end = value.length
     const pair = value.slice(start, end)
     const eq = pair.indexOf('=')
-    // Copied out: a slice would keep the whole Cookie value (its secrets too) alive with the fingerprint.
-    const name = cookieName((eq < 0 ? pair : pair.slice(0, eq)).trim())
-    const cookieValue = eq < 0 ? '' : pair.slice(eq + 1).trim()
-    if (name !== '') out.push({ name, hash: hash(cookieValue), length: cookieValue.length })
+    // Without `=` the text is a value (browsers send `Cookie: abc` for a nameless cookie); a
+    // kept name is copied out, as a slice would keep the whole Cookie value alive.
+    const name = eq < 0 ? '' : pair.slice(0, eq).trim()
+    const cookieValue = (eq < 0 ? pair : pair.slice(eq + 1)).trim()
+    if (name !== '' || cookieValue !== '') {
+      out.push({ name: name === '' ? NAMELESS_COOKIE : isWordLike(name) ? cookieName(name) : OTHER_COOKIE, hash: hash(cookieValue), length: cookieValue.length })
+    }
     start = end + 1
   }
   return out
@@ -166,11 +174,14 @@ function build (key: string, value: string, valueHash: string, hash: Hasher): Fi
   if (SCHEMED_HEADERS.has(key)) {
     const space = token.indexOf(' ')
     const first = space < 0 ? token : token.slice(0, space)
-    // A lone token with no space is a scheme without credentials only if it names a known scheme.
+    // The scheme is shown only when it is a known one: in `<token> Bearer` the first word is
+    // the token. A lone word is a scheme without credentials only if it names a known scheme.
+    const known = KNOWN_SCHEMES.has(first.toLowerCase())
     if (space > 0 && SCHEME.test(first)) {
-      fp.scheme = first
+      fp.scheme = known ? first : OTHER_SCHEME
+      if (!known) fp.schemeLength = first.length
       token = token.slice(space + 1).trim()
-    } else if (space < 0 && /^(bearer|basic|digest|negotiate|ntlm|hoba|mutual|aws4-hmac-sha256)$/i.test(first)) {
+    } else if (space < 0 && known) {
       fp.scheme = first
       token = ''
     }

@@ -1,21 +1,13 @@
 // From raw header pairs to what an Exchange keeps of a request: credential headers as
-// fingerprints (duplicates and raw casing kept), header names, and the non-secret context.
+// fingerprints (duplicates and raw casing kept), header names that read like words, and the
+// context values of a known safe shape (src/capture/context.ts). Runs after the response.
 import { isPortableHeaderName } from './credential-names.js'
+import { isContextHeader, shownContextValue } from './context.js'
+import { isWordLike } from './words.js'
 import { fingerprint, type Hasher } from './fingerprint.js'
 import type { Fingerprint, SeenHeader } from './types.js'
 import { detached } from './detach.js'
 
-/** Non-secret request headers whose values tell which layers a request came through. */
-const CONTEXT_HEADERS = new Set([
-  'via', 'forwarded', 'connection', 'host', 'cdn-loop', 'cf-ray', 'cf-connecting-ip', 'cf-visitor',
-  'cf-ipcountry', 'cf-worker', 'x-amz-cf-id', 'x-amzn-trace-id', 'x-amzn-apigateway-api-id',
-  'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port',
-  'x-forwarded-server', 'x-forwarded-prefix', 'x-forwarded-scheme', 'x-original-forwarded-for',
-  'x-real-ip', 'x-request-id', 'x-request-start', 'x-scheme', 'x-varnish', 'x-b3-traceid',
-  'x-b3-spanid', 'x-b3-sampled', 'traceparent', 'x-cloud-trace-context', 'true-client-ip',
-  'x-client-ip', 'user-agent'
-])
-const CONTEXT_PREFIXES = ['x-envoy-', 'x-forwarded-']
 export const MAX_CONTEXT_VALUE = 256
 export const MAX_CONTEXT_VALUES = 4
 const MAX_HEADER_NAMES = 200
@@ -30,11 +22,14 @@ const MAX_CONTEXT_KEYS = 32
 export function shortName (name: string): string {
   return name.length > MAX_NAME ? detached(`${name.slice(0, MAX_NAME)}…`) : name
 }
+/** What stands for a header, cookie or parameter name that does not read like words. */
+export const OTHER_NAME = '(other)'
 
-export function isContextHeader (key: string): boolean {
-  if (CONTEXT_HEADERS.has(key)) return true
-  for (const prefix of CONTEXT_PREFIXES) if (key.startsWith(prefix)) return true
-  return false
+export { isContextHeader }
+
+/** A request header name as it may be shown: itself when it reads like words, else `(other)`. */
+export function shownHeaderName (name: string): string {
+  return isWordLike(name) ? name : OTHER_NAME
 }
 
 /** The hot-path copy: credential header pairs as they arrived, nothing computed yet. */
@@ -108,14 +103,17 @@ export function requestContext (rawHeaders: string[]): RequestContext {
   const headerNames: string[] = []
   let chars = 0
   for (let i = 0; i < rawHeaders.length && headerNames.length < MAX_HEADER_NAMES && chars < MAX_NAMES_CHARS; i += 2) {
-    const name = shortName(rawHeaders[i] as string)
+    const name = shortName(shownHeaderName(rawHeaders[i] as string))
     chars += name.length
     headerNames.push(name)
   }
   return { headerNames, context: contextOf(rawHeaders) }
 }
 
-/** The non-secret context values alone (names lower case, at most 4 values of 256 chars each). */
+/**
+ * The context values alone (names lower case, at most 4 values of 256 chars each), each as it
+ * may be shown: of its header's known shape, else replaced by its length.
+ */
 export function contextOf (rawHeaders: string[]): Record<string, string[]> {
   const context: Record<string, string[]> = {}
   let keys = 0
@@ -130,7 +128,7 @@ export function contextOf (rawHeaders: string[]): Record<string, string[]> {
       list = context[key] = []
     }
     const value = rawHeaders[i + 1] as string
-    if (list.length < MAX_CONTEXT_VALUES) list.push(value.length > MAX_CONTEXT_VALUE ? detached(value.slice(0, MAX_CONTEXT_VALUE)) : value)
+    if (list.length < MAX_CONTEXT_VALUES) list.push(detached(shownContextValue(key, value.length > MAX_CONTEXT_VALUE ? value.slice(0, MAX_CONTEXT_VALUE) : value)))
   }
   return context
 }

@@ -1,11 +1,33 @@
 // What an Exchange keeps of a response: challenges, cookie names and attributes, redirect
-// target without query values, Date and Retry-After. Never a cookie value or a token.
+// target without query values, Date and Retry-After. Never a cookie value or a token: every
+// text kept is of a known safe shape (known schemes, parameter names and attributes, words,
+// dates, folded paths and hosts), anything else is replaced.
+import { shownScheme } from './credential-names.js'
+import { foldHost, redactUrl } from './url.js'
+import { isWordLike } from './words.js'
+import { foldPath } from '../store/routes.js'
 import type { Challenge, ResponseSummary, SetCookieSummary } from './types.js'
+
+export { redactUrl }
 
 const MAX_ITEMS = 20
 const MAX_TEXT = 200
-/** Set-Cookie attributes whose values are not secret and worth showing. */
-const VALUED_ATTRIBUTES = new Set(['path', 'domain', 'samesite', 'max-age', 'expires'])
+/** Set-Cookie attributes (RFC 6265bis and the common extensions), and how a value of each may be shown. */
+const ATTRIBUTES: ReadonlyMap<string, ((value: string) => string | null) | null> = new Map([
+  ['path', (v: string) => foldPath(v)],
+  ['domain', (v: string) => v.startsWith('.') ? `.${foldHost(v.slice(1)) ?? '…'}` : foldHost(v)],
+  ['samesite', (v: string) => isWordLike(v) ? v : null],
+  ['priority', (v: string) => isWordLike(v) ? v : null],
+  ['max-age', (v: string) => /^-?\d{1,12}$/.test(v) ? v : null],
+  ['expires', (v: string) => isDate(v) ? v : null],
+  ['secure', null],
+  ['httponly', null],
+  ['partitioned', null]
+])
+const OTHER = '(other)'
+const NAMELESS = '(none)'
+/** What stands for a text of no known safe shape. */
+const HIDDEN = '…'
 
 export type HeaderBag = Record<string, string | string[] | number | undefined>
 
@@ -18,6 +40,20 @@ function all (headers: HeaderBag, key: string): string[] {
 function first (headers: HeaderBag, key: string): string | null {
   const value = all(headers, key)[0]
   return value === undefined ? null : value.slice(0, MAX_TEXT)
+}
+
+/** An HTTP-date (`Wed, 21 Oct 2015 07:28:00 GMT`, or the obsolete forms): words, numbers, `:` `,` `-`. */
+function isDate (value: string): boolean {
+  if (value.length > 40 || !/^[A-Za-z0-9 ,:-]+$/.test(value)) return false
+  for (const piece of value.split(/[ ,:-]+/)) if (piece !== '' && !/^\d{1,4}$/.test(piece) && !isWordLike(piece)) return false
+  return true
+}
+
+/** A realm or error code as it may be shown: words, numbers and URL-ish punctuation only. */
+function phrase (value: string): string {
+  if (value.length > MAX_TEXT) return HIDDEN
+  for (const piece of value.split(/[\s/:@,()]+/)) if (piece !== '' && !/^\d{1,6}$/.test(piece) && !isWordLike(piece)) return HIDDEN
+  return value
 }
 
 /** Split on commas that are outside quoted strings. */
@@ -59,7 +95,7 @@ export function parseChallenges (values: string[]): Challenge[] {
       const space = part.indexOf(' ')
       const scheme = space < 0 ? part : part.slice(0, space)
       if (out.length >= MAX_ITEMS) break
-      const challenge: Challenge = { scheme: scheme.slice(0, 40), realm: null, params: [], error: null }
+      const challenge: Challenge = { scheme: shownScheme(scheme), realm: null, params: [], error: null }
       out.push(challenge)
       const rest = space < 0 ? '' : part.slice(space + 1).trim()
       const firstParam = TOKEN68.test(rest) ? null : PARAM.exec(rest)
@@ -74,8 +110,10 @@ function addParam (challenge: Challenge, name: string, value: string): void {
   const key = name.toLowerCase()
   // Unknown parameter names are not echoed: a server token could sit where a name is expected.
   if (challenge.params.length < MAX_ITEMS) challenge.params.push(KNOWN_PARAMS.has(key) ? key : 'other')
-  if (key === 'realm') challenge.realm = unquote(value)
-  if (key === 'error') challenge.error = unquote(value)
+  // Only realm and error are shown, and only when they read as words: error_description is
+  // free text an app may fill with anything (a user name, a token), so only its name is kept.
+  if (key === 'realm') challenge.realm = phrase(unquote(value))
+  if (key === 'error') challenge.error = phrase(unquote(value))
 }
 
 export function parseSetCookies (values: string[]): SetCookieSummary[] {
@@ -84,29 +122,31 @@ export function parseSetCookies (values: string[]): SetCookieSummary[] {
     const parts = value.split(';')
     const head = parts[0] ?? ''
     const eq = head.indexOf('=')
-    const name = (eq < 0 ? head : head.slice(0, eq)).trim().slice(0, MAX_TEXT)
+    // Without `=` the text is a nameless cookie's value, never a name.
+    const raw = eq < 0 ? '' : head.slice(0, eq).trim()
+    const name = raw === '' ? NAMELESS : isWordLike(raw) ? raw : OTHER
     const attributes: string[] = []
     for (const attr of parts.slice(1, MAX_ITEMS)) {
       const aeq = attr.indexOf('=')
       const aname = (aeq < 0 ? attr : attr.slice(0, aeq)).trim()
       if (aname === '') continue
-      attributes.push(aeq >= 0 && VALUED_ATTRIBUTES.has(aname.toLowerCase())
-        ? `${aname}=${attr.slice(aeq + 1).trim().slice(0, MAX_TEXT)}`
-        : aname)
+      const key = aname.toLowerCase()
+      if (!ATTRIBUTES.has(key)) { attributes.push(OTHER); continue }
+      const show = ATTRIBUTES.get(key)
+      if (aeq < 0 || show === undefined || show === null) { attributes.push(aname); continue }
+      attributes.push(`${aname}=${show(attr.slice(aeq + 1).trim().slice(0, MAX_TEXT)) ?? HIDDEN}`)
     }
     out.push({ name, attributes })
   }
   return out
 }
 
-/** A URL with every query and fragment value replaced: `?code=…&state=…`. */
-export function redactUrl (value: string): string {
-  const cut = value.search(/[?#]/)
-  if (cut < 0) return value.slice(0, MAX_TEXT * 2)
-  const base = value.slice(0, cut)
-  const keys = (value.slice(cut + 1)).split(/[&#?]/).filter((p) => p !== '')
-    .map((p) => { const eq = p.indexOf('='); return eq < 0 ? p : `${p.slice(0, eq)}=…` })
-  return `${base.slice(0, MAX_TEXT * 2)}?${keys.slice(0, MAX_ITEMS).join('&')}`
+function shownDate (value: string | null): string | null {
+  return value === null || isDate(value) ? value : HIDDEN
+}
+
+function shownRetryAfter (value: string | null): string | null {
+  return value === null || /^\d{1,10}$/.test(value) || isDate(value) ? value : HIDDEN
 }
 
 export function summarizeResponse (status: number, headers: HeaderBag, source: ResponseSummary['source']): ResponseSummary {
@@ -118,7 +158,7 @@ export function summarizeResponse (status: number, headers: HeaderBag, source: R
     proxyAuthenticate: parseChallenges(all(headers, 'proxy-authenticate')),
     setCookies: parseSetCookies(all(headers, 'set-cookie')),
     location: location === null ? null : redactUrl(all(headers, 'location')[0] ?? ''),
-    date: first(headers, 'date'),
-    retryAfter: first(headers, 'retry-after')
+    date: shownDate(first(headers, 'date')),
+    retryAfter: shownRetryAfter(first(headers, 'retry-after'))
   }
 }

@@ -15,6 +15,7 @@ export interface JwtSummary {
 }
 
 export interface CookieFingerprint {
+  /** The cookie name when it reads like words, `(other)` when not, `(none)` for a nameless cookie. */
   name: string
   hash: string
   length: number
@@ -22,8 +23,13 @@ export interface CookieFingerprint {
 
 /** What is kept of one credential header line instead of its value. */
 export interface Fingerprint {
-  /** Authorization scheme as sent (`Bearer`, `basic`...), null when the header has none. */
+  /**
+   * Authorization scheme as sent (`Bearer`, `basic`...) when it is a known one, `(other)` for
+   * any other word in the scheme position, null when the header has none.
+   */
   scheme: string | null
+  /** Length of the scheme word when it is recorded as `(other)`. */
+  schemeLength?: number
   /** Length in bytes of the whole header value. */
   length: number
   /** Keyed hash prefix (HMAC-SHA256, hex) of the whole value: equal values compare equal. */
