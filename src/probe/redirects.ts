@@ -1,6 +1,7 @@
 // Redirect analysis for the probe: every Location a hop answered, whether it changes origin,
 // and which clients would drop Authorization on it (the table shared with the
 // auth-lost-on-redirect rule, src/diagnose/redirect-clients.ts).
+import { foldPath } from '../store/routes.js'
 import { describeOrigin, originChanges, originOf, redirectVerdicts } from '../diagnose/redirect-clients.js'
 
 export interface RedirectReport {
@@ -21,7 +22,9 @@ export function displayUrl (url: string): string {
   try {
     const u = new URL(url)
     const origin = originOf(url)
-    return origin === null ? `${u.protocol}//${u.host}${u.pathname}` : `${describeOrigin(origin)}${u.pathname}`
+    // The path folded like every path hopwatch shows: a redirect to /reset/<token> must not print the token.
+    const path = foldPath(u.pathname)
+    return origin === null ? `${u.protocol}//${u.host}${path}` : `${describeOrigin(origin)}${path}`
   } catch {
     return '(unparsable URL)'
   }
