@@ -130,7 +130,6 @@ export function mergeReports (answers: ReplicaAnswer[], now: Date = new Date()):
   return {
     generatedAt: now.toISOString(),
     since: reports.map((r) => r.since).sort()[0] as string,
-    fingerprintKeyId: reports[0]?.fingerprintKeyId ?? null,
     totals,
     headers: mergeRows(reports.map((r) => r.headers), (h) => h.name, headerCounts)
       .sort((a, b) => b.arrived - a.arrived || a.name.localeCompare(b.name)),
@@ -139,6 +138,7 @@ export function mergeReports (answers: ReplicaAnswer[], now: Date = new Date()):
       .sort((a, b) => b.exchanges - a.exchanges || a.route.localeCompare(b.route)),
     layers: mergeLayers(reports.map((r) => r.layers)),
     findings: mergeFindings(ok),
+    fingerprintKeyId: reports[0]?.fingerprintKeyId ?? null,
     ...(pairing === undefined ? {} : { pairing }),
     replicas: answers.map((a) => a.report === null
       ? { admin: a.admin, answered: false, error: a.error ?? 'no answer' }

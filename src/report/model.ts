@@ -46,7 +46,6 @@ export function buildReport (store: ExchangeStore, diagnosis: DiagnosisSnapshot 
   return {
     generatedAt: new Date().toISOString(),
     since: store.since.toISOString(),
-    fingerprintKeyId,
     totals: {
       exchanges: store.total,
       withCredentials: store.withCredentials,
@@ -60,6 +59,7 @@ export function buildReport (store: ExchangeStore, diagnosis: DiagnosisSnapshot 
     routes,
     layers: diagnosis?.layers ?? [],
     findings,
+    fingerprintKeyId,
     ...(pairing === null ? {} : { pairing })
   }
 }
