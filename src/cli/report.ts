@@ -6,6 +6,7 @@ import { DEFAULT_ADMIN } from '../config/defaults.js'
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIO, type Command } from './io.js'
 import { millis, oneOf, parseFlags, str, UsageError } from '../config/flags.js'
 import { adminTarget, adminToken } from './admin-target.js'
+import { isError } from '../diagnose/evidence.js'
 
 export const DEFAULT_REPORT_TIMEOUT_MS = 5_000
 const MAX_BODY_BYTES = 32 * 1024 * 1024
@@ -21,7 +22,8 @@ Flags:
   --format text|json   default text
   --timeout MS         default ${DEFAULT_REPORT_TIMEOUT_MS}
 
-Exit codes: 0 no error-severity finding, 1 at least one, 2 usage or connection error.
+Exit codes: 0 no error finding, 1 at least one error (errors need likely or certain evidence),
+2 usage or connection error.
 `
 
 interface Parsed { admin: URL, token: string | null, format: 'text' | 'json', timeoutMs: number }
@@ -68,12 +70,12 @@ async function get (parsed: Parsed, format: 'text' | 'json'): Promise<string> {
   return Buffer.concat(chunks).toString('utf8')
 }
 
-/** True when the JSON report holds at least one error-severity finding. */
+/** True when the JSON report holds an error finding made on likely or certain evidence. */
 export function hasErrorFinding (report: unknown): boolean {
   if (typeof report !== 'object' || report === null || !('findings' in report)) return false
   const findings = report.findings
   if (!Array.isArray(findings)) return false
-  return findings.some((f: unknown) => typeof f === 'object' && f !== null && 'severity' in f && f.severity === 'error')
+  return findings.some((f: unknown) => typeof f === 'object' && f !== null && 'severity' in f && isError(f))
 }
 
 export const report: Command = async (argv: string[], io: CliIO): Promise<number> => {

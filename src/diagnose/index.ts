@@ -4,6 +4,7 @@
 import type { Exchange } from '../capture/types.js'
 import { BUILTIN_CREDENTIAL_HEADERS } from '../capture/credential-names.js'
 import { DEFAULT_MAX_GROUPS, FindingStore, LayerStore } from './aggregate.js'
+import { ClientMemory, DEFAULT_MAX_CLIENTS } from './client-memory.js'
 import { recogniseLayers } from './layers/index.js'
 import { DEFAULT_MAX_ROUTES, RouteMemory } from './route-memory.js'
 import { NO_FINDINGS, type RuleContext, type RuntimeRule } from './rule.js'
@@ -29,6 +30,8 @@ export interface DiagnoserOptions {
   maxGroups?: number
   /** Cap on routes remembered by working-vs-failing (default 1000). */
   maxRoutes?: number
+  /** Cap on clients remembered (what each sent, where it was redirected; default 1000). */
+  maxClients?: number
   /** The rules to run. Default: every rule in src/diagnose/rules. */
   rules?: readonly RuntimeRule[]
 }
@@ -44,7 +47,9 @@ export function createDiagnoser (options: DiagnoserOptions): Diagnoser {
   const expectIssuers: ReadonlySet<string> = new Set(options.expectIssuers)
   const expectAudiences: ReadonlySet<string> = new Set(options.expectAudiences)
   const credentialHeaders = new Set(BUILTIN_CREDENTIAL_HEADERS)
-  for (const name of options.credentialHeaders ?? []) credentialHeaders.add(name.toLowerCase())
+  const configuredHeaders = (options.credentialHeaders ?? []).map((name) => name.toLowerCase())
+  for (const name of configuredHeaders) credentialHeaders.add(name)
+  const clients = new ClientMemory(options.maxClients ?? DEFAULT_MAX_CLIENTS)
   const routes = new RouteMemory(options.maxRoutes ?? DEFAULT_MAX_ROUTES)
   const findings = new FindingStore(options.maxGroups ?? DEFAULT_MAX_GROUPS)
   const layers = new LayerStore()
@@ -86,7 +91,7 @@ export function createDiagnoser (options: DiagnoserOptions): Diagnoser {
   }
 
   function contextFor (view: ExchangeView, sightings: readonly LayerSighting[]): RuleContext {
-    return { now: now(), expectIssuers, expectAudiences, layers: sightings, view, routes, credentialHeaders }
+    return { now: now(), expectIssuers, expectAudiences, layers: sightings, view, routes, credentialHeaders, configuredHeaders, clients }
   }
 
   /** Run the per-exchange rules, then count the layers and every finding. */
@@ -112,6 +117,7 @@ export function createDiagnoser (options: DiagnoserOptions): Diagnoser {
         }
         for (let j = 0; j < found.length; j++) out.push(found[j] as Finding)
       }
+      clients.observe(exchange)
       for (let i = 0; i < out.length; i++) findings.add(out[i] as Finding, exchange.route, exchange.id, exchange.startedAt)
     } catch (err) {
       failed('engine', err)
