@@ -104,6 +104,8 @@ t.test('working-vs-failing remembers the routes used most recently', async (t) =
 
 t.test('groups: rule + header + layer + route, worst first, bounded examples', async (t) => {
   const diagnoser = createDiagnoser({ expectIssuers: [], expectAudiences: [], now: () => NOW })
+  // The same client sent Authorization to this route before: the 401s without it blame nginx (likely).
+  diagnoser.observe(exchange({ httpVersion: '1.0', headers: { Connection: 'close' } }))
   for (let i = 0; i < 12; i++) diagnoser.observe(unauthorized({ httpVersion: '1.0', headers: { Connection: 'close' } }))
   diagnoser.observe(exchange({ queryKeys: ['access_token'] }))
   const { findings, layers } = diagnoser.snapshot()
@@ -112,7 +114,8 @@ t.test('groups: rule + header + layer + route, worst first, bounded examples', a
   t.equal(missing?.layer, 'nginx')
   t.equal(missing?.examples.length, 5, 'examples are bounded')
   t.equal(findings[0]?.severity, 'error', 'worst first')
-  t.equal(layers.find((l) => l.id === 'nginx')?.exchanges, 12)
+  t.equal(layers.find((l) => l.id === 'nginx')?.exchanges, 13)
+  t.ok((missing?.evidence ?? []).some((e) => e.includes('sent Authorization to /orders/:id on other calls')), 'the group shows its evidence')
 })
 
 t.test('observe() cost per exchange (all rules on)', async (t) => {
