@@ -45,10 +45,8 @@ export class FindingStore {
   get maxGroups (): number { return this.max }
 
   add (finding: Finding, exchangeRoute: string, exchangeId: string, atMs: number): void {
-    if (finding.withdraws !== undefined) {
-      this.withdraw(finding.withdraws.rule, exchangeRoute, finding.withdraws.exchangeId)
-      return
-    }
+    // A finding that corrects another (pairing proved the client sent nothing) replaces it.
+    if (finding.withdraws !== undefined) this.withdraw(finding.withdraws.rule, exchangeRoute, finding.withdraws.exchangeId)
     const route = finding.route ?? exchangeRoute
     const key = groupKey(finding, route)
     const group = this.groups.get(key)

@@ -26,7 +26,8 @@ export interface Finding {
   route?: string
   /**
    * Set by edge/origin pairing when the edge tap proved the client sent nothing: the origin's
-   * finding of `rule` on exchange `exchangeId` is taken back (no layer is blamed).
+   * finding of `rule` on exchange `exchangeId` is taken back (no layer is blamed), and this one
+   * recorded instead.
    */
   withdraws?: { rule: string, exchangeId: string }
 }
