@@ -55,7 +55,7 @@ export function stripRemedy (layer: LayerId | 'default', header: string | null, 
   const underscore = header.replaceAll('-', '_')
   if (hyphen === underscore) return causes
   const seen = variantSeen === null ? '' : ` (${underscore} was seen on other calls)`
-  const lead = layer === 'ingress-nginx'
+  const lead: string = layer === 'ingress-nginx'
     ? `Underscores: clients that send ${underscore}${seen} lose it at ingress-nginx: set \`enable-underscores-in-headers: "true"\` in the ConfigMap, or rename the header to ${hyphen}.`
     : `Underscores: clients that send ${underscore}${seen} lose it at NGINX, which drops names with underscores: add \`underscores_in_headers on;\` to the server block, or rename the header to ${hyphen}.`
   return `${lead} Otherwise: ${causes}`

@@ -77,7 +77,7 @@ function check (exchange: Exchange, ctx: RuleContext): readonly Finding[] {
       summary: ANONYMOUS_SUMMARY,
       remediation: only === undefined
         ? 'Nothing to fix if this call is meant to be anonymous. If the client should have sent a credential, check that it attaches it for this host and path.'
-        : `Nothing to fix if this call is meant to be anonymous. If the client did send it: ${stripRemedy(only.id, header, named.variantSeen)}`
+        : `If the client did send ${header === null ? 'a credential' : displayName(header)}: ${stripRemedy(only.id, header, named.variantSeen)} Nothing to fix if this call is meant to be anonymous.`
     })]
   }
   if (candidates.length === 0) {
