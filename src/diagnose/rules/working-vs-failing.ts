@@ -2,6 +2,7 @@
 // one did not (credential headers, schemes, JWT issuers and audiences), by name only.
 import type { Exchange, SeenHeader } from '../../capture/types.js'
 import type { RuleMeta } from '../meta.js'
+import { clientSign } from '../missing-evidence.js'
 import { profileOf, sampleOf, type CallSample, type CredentialProfile } from '../route-memory.js'
 import { NO_FINDINGS, finding, type RuleContext, type RuntimeRule } from '../rule.js'
 import type { Finding } from '../types.js'
@@ -13,7 +14,8 @@ export const meta: RuleMeta = {
   description: 'The first step of every 401 hunt: compare a call that works with one that fails. hopwatch keeps ' +
     'the credential profile (header names, schemes, JWT issuers and audiences) of the last 2xx and the last 401 ' +
     'of each route and reports what differs: header names, schemes, issuers and audiences, and the fingerprints ' +
-    '(keyed hash, length, scheme) of headers both carried. The finding names the header the failing call lacks.',
+    '(keyed hash, length, scheme) of headers both carried. The finding names the header the failing call lacks. A ' +
+    'failing call with no credential from a client with no sign of ever sending one is anonymous: info.',
   remediation: {
     default: 'Make the failing client send what the working one sends (see the differences in the evidence); when ' +
       'both come through different paths (CDN vs direct), compare the layers in front of each.'
@@ -77,12 +79,15 @@ function check (exchange: Exchange, ctx: RuleContext): readonly Finding[] {
   if (found.length === 0) return NO_FINDINGS
   const changed = fingerprintDifferences(record.working, sample)
   found.push(...changed)
-  return [finding(meta, {
-    header: headerOf(good, bad, changed),
-    layer: null,
-    confidence: 'likely',
-    evidence: [`working call ${record.working.exchangeId} vs failing call ${exchange.id} on ${exchange.route}`, ...found]
-  })]
+  const header = headerOf(good, bad, changed)
+  const evidence = [`working call ${record.working.exchangeId} vs failing call ${exchange.id} on ${exchange.route}`, ...found]
+  // A failing call with no credential from a client with no sign of ever sending one is an
+  // anonymous call, not a difference worth a warning (src/diagnose/evidence.ts).
+  const sign = exchange.arrived.length === 0 ? clientSign(exchange, ctx.clients, header) : null
+  if (sign !== null && sign.confidence === null) {
+    return [finding(meta, { header, layer: null, confidence: 'possible', severity: 'info', evidence: [...evidence, sign.evidence] })]
+  }
+  return [finding(meta, { header, layer: null, confidence: 'likely', evidence })]
 }
 
 export const rule: RuntimeRule = { meta, check, perExchange: true }
