@@ -37,6 +37,8 @@ export interface DiagnoserOptions {
 }
 
 export const DIAGNOSER_DEFAULTS = { maxGroups: DEFAULT_MAX_GROUPS, maxRoutes: DEFAULT_MAX_ROUTES }
+/** Exchanges whose findings are kept for GET /report/exchanges/:id (the most recent ones). */
+export const MAX_EXCHANGE_FINDINGS = 2_000
 
 const noopLog: DiagnoserLog = { warn: () => {} }
 
@@ -55,6 +57,16 @@ export function createDiagnoser (options: DiagnoserOptions): Diagnoser {
   const layers = new LayerStore()
   const ruleErrors: Record<string, number> = {}
   let exchanges = 0
+  /** Exchange id -> its findings (shared, never copied), oldest forgotten first. */
+  const byExchange = new Map<string, Finding[]>()
+
+  function remember (id: string, found: readonly Finding[]): void {
+    if (found.length === 0) return
+    const list = byExchange.get(id)
+    if (list !== undefined) { list.push(...found); return }
+    byExchange.set(id, found.slice())
+    if (byExchange.size > MAX_EXCHANGE_FINDINGS) byExchange.delete(byExchange.keys().next().value as string)
+  }
 
   function failed (rule: string, err: unknown): void {
     const count = (ruleErrors[rule] ?? 0) + 1
@@ -148,12 +160,15 @@ export function createDiagnoser (options: DiagnoserOptions): Diagnoser {
   function record (extra: readonly Finding[], exchange: Exchange): void {
     try {
       for (const f of extra) findings.add(f, exchange.route, exchange.id, exchange.startedAt)
+      remember(exchange.id, extra)
     } catch (err) {
       failed('engine', err)
     }
   }
 
-  return { observe, derive, apply, record, snapshot }
+  const findingsOf = (id: string): readonly Finding[] => byExchange.get(id) ?? []
+
+  return { observe, derive, apply, record, snapshot, findingsOf }
 }
 
 export { RULES } from './rules/index.js'

@@ -95,4 +95,6 @@ export interface Diagnoser {
   /** Group findings made elsewhere (e.g. by edge/origin pairing) with the rules' own. */
   record: (findings: readonly Finding[], exchange: Exchange) => void
   snapshot: () => DiagnosisSnapshot
+  /** The findings (with their evidence) of one recent exchange, for GET /report/exchanges/:id. */
+  findingsOf: (exchangeId: string) => readonly Finding[]
 }

@@ -10,6 +10,8 @@ export interface AdminOptions {
   store: ExchangeStore
   token: string | null
   report: () => Report
+  /** The findings of one exchange, with their evidence (names and fingerprints only). */
+  findingsOf?: (exchangeId: string) => readonly object[]
   /** Extra admin routes (metrics, html), registered by their owners. */
   extend?: (app: FastifyInstance) => void | Promise<void>
 }
@@ -74,7 +76,7 @@ export async function createAdminApp (options: AdminOptions): Promise<FastifyIns
     if (exchange === undefined) {
       return reply.code(404).send({ error: 'not_found', message: 'No stored exchange has this id; it may have been evicted (see totals.evicted).' })
     }
-    return { exchange, curl: redactedCurl(exchange) }
+    return { exchange, curl: redactedCurl(exchange), findings: options.findingsOf?.(exchange.id) ?? [] }
   })
 
   if (options.extend !== undefined) await options.extend(app)

@@ -92,6 +92,7 @@ export async function startServer (config: Config, options: ServerOptions = {}):
     store,
     token: config.adminToken,
     report,
+    findingsOf: (id) => diagnoser.findingsOf(id),
     extend: (app) => {
       app.get('/report.html', async (_request, reply) => reply
         .type('text/html; charset=utf-8')

@@ -59,6 +59,11 @@ t.test('blame with evidence: the same client sends this route Authorization, one
   t.ok(evidence.some((e) => e.includes('sent Authorization to /api/orders/:id on other calls')), 'evidence: the same client sent it here before')
   t.ok(evidence.some((e) => e.startsWith('nginx seen in front (likely): HTTP/1.0 with Connection: close')), 'evidence: the signature that identified NGINX')
   t.equal(s.findings.find((f) => f.rule === 'working-vs-failing')?.header, 'authorization', 'working-vs-failing names the header')
+  const example = missing[0]?.examples[0] ?? ''
+  const detail = await (await fetch(`${hw.adminUrl}/report/exchanges/${example}`)).json() as { findings: Array<{ rule: string, evidence: string[] }> }
+  const shown = detail.findings.find((f) => f.rule === expected.rule)
+  t.ok(shown?.evidence.some((e) => e.includes('on other calls')), '/report/exchanges/:id shows the finding with its evidence')
+  t.notOk(JSON.stringify(detail).includes(token), 'and no credential value')
   const text = await textOf(hw)
   t.match(text, /- the same client \(same forwarded address and User-Agent\) sent Authorization/, 'the text report shows the evidence')
   t.notOk(text.includes(token) || JSON.stringify(s).includes(token), 'no credential value in the report')

@@ -1,7 +1,7 @@
 // Edge + origin taps around real NGINX and Apache: what the edge tap saw is the evidence. A client
 // that sent nothing blames no layer; a hidden challenge and an added line are seen happen
 // (certain) and blamed on the layer between. Ground truth first.
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { freePort, hasApache, hasNginx, startApache, startNginx } from '../../helpers/real-servers.js'
 import type { TestHopwatch } from '../../helpers/hopwatch.js'
 import { testToken } from './chain.js'
@@ -9,7 +9,7 @@ import { curl, hasCurl, loud, reportExit, reportOf, startApp, startTap } from '.
 
 const nginxSkip = hasNginx() ? false : 'needs nginx'
 
-async function taps (t: Parameters<Parameters<typeof t.test>[1]>[0], kind: 'nginx' | 'apache', layer: string): Promise<{ hw: TestHopwatch, edge: string }> {
+async function taps (t: Test, kind: 'nginx' | 'apache', layer: string): Promise<{ hw: TestHopwatch, edge: string }> {
   const app = await startApp(t)
   const originPort = await freePort()
   const upstream = `http://127.0.0.1:${originPort}`
