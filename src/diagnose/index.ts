@@ -131,6 +131,7 @@ export function createDiagnoser (options: DiagnoserOptions): Diagnoser {
       }
       clients.observe(exchange)
       for (let i = 0; i < out.length; i++) findings.add(out[i] as Finding, exchange.route, exchange.id, exchange.startedAt)
+      remember(exchange.id, out)
     } catch (err) {
       failed('engine', err)
     }
