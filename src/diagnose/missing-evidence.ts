@@ -5,6 +5,7 @@ import type { Exchange } from '../capture/types.js'
 import type { ClientMemory } from './client-memory.js'
 import type { Confidence } from './meta.js'
 import { displayName } from './rule.js'
+import { RENAMES } from './rules/credential-renamed.js'
 
 export interface NamedHeader {
   /** Lower-case name, null when nothing names it. */
@@ -53,12 +54,21 @@ export function nameHeader (exchange: Exchange, clients: ClientMemory, challenge
 
 /** How sure hopwatch is that this client sends a credential: the rungs of the ladder. */
 export function clientSign (exchange: Exchange, clients: ClientMemory, header: string | null): ClientSign {
+  // A layer's known signature: the credential moved to another header (X-Original-Authorization...).
+  for (const rename of RENAMES) {
+    if ((header === null || header === rename.to) && exchange.headerNames.some((n) => n.toLowerCase() === rename.from)) {
+      return { confidence: 'likely', evidence: `${rename.display} arrived: a layer in front moved the client's ${displayName(rename.to)} there` }
+    }
+  }
   const here = clients.sentTo(exchange)
   if (header !== null && here.has(header)) {
     return { confidence: 'likely', evidence: `the same client (same forwarded address and User-Agent) sent ${displayName(header)} to ${exchange.route} on other calls` }
   }
   if (header === null && here.size > 0) {
     return { confidence: 'likely', evidence: `the same client sent ${[...here].map(displayName).join(', ')} to ${exchange.route} on other calls` }
+  }
+  if (exchange.arrived.length > 0) {
+    return { confidence: 'possible', evidence: `this call carried other credential headers (${exchange.arrived.map((h) => h.name).join(', ')}): the client sends credentials` }
   }
   const elsewhere = clients.sentAnywhere(exchange)
   const same = header === null ? undefined : elsewhere.get(header)
