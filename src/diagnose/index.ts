@@ -62,6 +62,11 @@ export function createDiagnoser (options: DiagnoserOptions): Diagnoser {
 
   function remember (id: string, found: readonly Finding[]): void {
     if (found.length === 0) return
+    for (const f of found) {
+      const back = f.withdraws
+      const list = back === undefined ? undefined : byExchange.get(back.exchangeId)
+      if (back !== undefined && list !== undefined) byExchange.set(back.exchangeId, list.filter((g) => g.rule !== back.rule))
+    }
     const list = byExchange.get(id)
     if (list !== undefined) { list.push(...found); return }
     byExchange.set(id, found.slice())

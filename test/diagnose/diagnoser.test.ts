@@ -133,3 +133,28 @@ t.test('observe() cost per exchange (all rules on)', async (t) => {
   t.comment(`observe(): ${perCallUs.toFixed(2)} us per exchange over ${n} exchanges`)
   t.ok(perCallUs < 1000, 'under a millisecond per exchange even instrumented and under load')
 })
+
+t.test('a 401 right after a redirect of the same client to its path is the redirect\'s finding', async (t) => {
+  const diagnoser = createDiagnoser({ expectIssuers: [], expectAudiences: [], now: () => NOW })
+  diagnoser.observe(exchange({ path: '/old', route: '/old', headers: { 'X-Forwarded-Proto': 'https' }, response: { status: 302, location: 'https://login.example.net/orders/42' } }))
+  const found = diagnoser.observe(unauthorized())
+  t.same(found.map((f) => f.rule), ['auth-lost-on-redirect'], 'one finding, not credential-missing-on-401')
+  const groups = diagnoser.snapshot().findings.filter((g) => g.rule === 'auth-lost-on-redirect')
+  t.same(groups.map((g) => [g.route, g.count, g.confidence]), [['/old', 2, 'certain']], 'grouped on the redirect, seen happen')
+})
+
+t.test('pairing takes back a blame: the withdrawn exchange leaves its group', async (t) => {
+  const diagnoser = createDiagnoser({ expectIssuers: [], expectAudiences: [], now: () => NOW })
+  diagnoser.observe(exchange({ httpVersion: '1.0', headers: { Connection: 'close' } }))
+  const failing = unauthorized({ httpVersion: '1.0', headers: { Connection: 'close' } })
+  diagnoser.observe(failing)
+  t.equal(diagnoser.snapshot().findings.find((g) => g.rule === 'credential-missing-on-401')?.severity, 'error')
+  diagnoser.record([{
+    rule: 'credential-missing-on-401', severity: 'info', header: null, layer: null, confidence: 'certain', evidence: ['edge tap: the client sent no credential header'],
+    summary: 'anonymous', remediation: '', withdraws: { rule: 'credential-missing-on-401', exchangeId: failing.id }
+  }], failing)
+  const groups = diagnoser.snapshot().findings.filter((g) => g.rule === 'credential-missing-on-401')
+  t.same(groups.map((g) => [g.severity, g.layer, g.count]), [['info', null, 1]], 'no layer blamed any more')
+  t.same(diagnoser.findingsOf(failing.id).filter((f) => f.rule === 'credential-missing-on-401').map((f) => f.severity), ['info'],
+    'its detail page shows the correction, not the withdrawn blame')
+})
