@@ -42,8 +42,19 @@ function firstOf (list: readonly string[] | undefined): string {
   return (comma < 0 ? value : value.slice(0, comma)).trim()
 }
 
+let lastExchange: Exchange | null = null
+let lastKey = ''
+
 /** Who sent it, as far as the headers tell: the forwarded client address and the User-Agent. */
 export function clientKey (exchange: Exchange): string {
+  // The rules and the memory ask several times about the same exchange in a row.
+  if (exchange === lastExchange) return lastKey
+  lastExchange = exchange
+  lastKey = keyOf(exchange)
+  return lastKey
+}
+
+function keyOf (exchange: Exchange): string {
   const c = exchange.context
   const address = firstOf(c['x-forwarded-for']) || firstOf(c['x-real-ip']) || firstOf(c.forwarded)
   return `${address}\u0000${firstOf(c['user-agent'])}`
@@ -111,7 +122,7 @@ export class ClientMemory {
   sentAnywhere (exchange: Exchange): Map<string, string[]> {
     const out = new Map<string, string[]>()
     const client = this.clients.get(clientKey(exchange))
-    if (client === undefined) return out
+    if (client === undefined || client.routes.size === 0) return out
     for (const [route, keys] of client.routes) {
       for (const key of keys) {
         const list = out.get(key) ?? []
