@@ -5,6 +5,7 @@
 // that sends this route the credential on other calls, or one with no sign of ever sending one.
 import type { Exchange } from '../capture/types.js'
 import { leastTouched } from './least-touched.js'
+import type { Finding } from './types.js'
 
 export const DEFAULT_MAX_CLIENTS = 1_000
 const MAX_ROUTES_PER_CLIENT = 32
@@ -14,6 +15,25 @@ const MAX_HEADERS = 16
 const MAX_REDIRECTS = 8
 /** A 401 this long after a redirect to its path is linked to that redirect. */
 export const REDIRECT_LINK_MS = 30_000
+/** An anonymous 401 is re-read when the same client sends the route its credential within this. */
+export const ANONYMOUS_LINK_MS = 300_000
+const MAX_PENDING = 8
+
+/** An anonymous 401 kept with the blame it would carry if the client turned out to send the credential. */
+export interface PendingAnonymous {
+  exchangeId: string
+  atMs: number
+  route: string
+  header: string | null
+  wouldBe: readonly Finding[]
+  /** Layers the 401 came through, sorted and joined: a later call through the same ones proves nothing. */
+  path: string
+}
+
+/** The layers of a call as one comparable string. */
+export function pathOf (layers: ReadonlyArray<{ id: string }>): string {
+  return layers.map((l) => l.id).sort().join(',')
+}
 
 const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308])
 
@@ -32,6 +52,7 @@ interface Client {
   /** Route -> lower-case credential header names this client sent there. */
   routes: Map<string, Set<string>>
   redirects: RedirectSeen[]
+  anonymous: PendingAnonymous[]
   touched: number
 }
 
@@ -74,12 +95,27 @@ export class ClientMemory {
 
   constructor (private readonly maxClients: number = DEFAULT_MAX_CLIENTS) {}
 
-  /** Remember what this exchange carried and, for a redirect, where it sent the client. */
-  observe (exchange: Exchange): void {
+  /** Keep an anonymous 401 for a while: a later call of the same client may show it sends the credential. */
+  pendAnonymous (exchange: Exchange, header: string | null, wouldBe: readonly Finding[], path: string): void {
+    if (wouldBe.length === 0 || path === '') return
+    const client = this.client(clientKey(exchange))
+    client.anonymous.push({ exchangeId: exchange.id, atMs: exchange.startedAt, route: exchange.route, header, wouldBe, path })
+    if (client.anonymous.length > MAX_PENDING) client.anonymous.shift()
+  }
+
+  /**
+   * Remember what this exchange carried and, for a redirect, where it sent the client. Returns the
+   * earlier anonymous 401s of this client on this route that this call's credential explains: it
+   * came by another path (`path`, the layers in front: NGINX bypassed), so the credential the
+   * client sends was lost on the 401's path. A later call through the same layers that carries it
+   * shows those layers pass it: the 401 stays anonymous (a client that logged in after it).
+   */
+  observe (exchange: Exchange, path = ''): PendingAnonymous[] {
     const arrived = exchange.arrived
     const redirect = REDIRECTS.has(exchange.response.status) && exchange.response.location !== null
-    if (arrived.length === 0 && !redirect) return
+    if (arrived.length === 0 && !redirect) return NONE
     const client = this.client(clientKey(exchange))
+    const explained = arrived.length > 0 && client.anonymous.length > 0 ? this.explained(client, exchange, path) : NONE
     if (arrived.length > 0) {
       let sent = client.routes.get(exchange.route)
       if (sent === undefined) {
@@ -111,6 +147,22 @@ export class ClientMemory {
       })
       if (client.redirects.length > MAX_REDIRECTS) client.redirects.shift()
     }
+    return explained
+  }
+
+  private explained (client: Client, exchange: Exchange, path: string): PendingAnonymous[] {
+    const out: PendingAnonymous[] = []
+    client.anonymous = client.anonymous.filter((p) => {
+      const age = exchange.startedAt - p.atMs
+      if (age > ANONYMOUS_LINK_MS) return false
+      if (p.route !== exchange.route || age < 0) return true
+      if (p.header !== null && !exchange.arrived.some((h) => h.key === p.header)) return true
+      // Through the same layers with the credential: they pass it, the 401 was anonymous.
+      if (p.path === path) return false
+      out.push(p)
+      return false
+    })
+    return out
   }
 
   /** Credential headers this client sent to `route` on other calls. */
@@ -159,7 +211,7 @@ export class ClientMemory {
   private client (key: string): Client {
     let client = this.clients.get(key)
     if (client === undefined) {
-      client = { routes: new Map(), redirects: [], touched: ++this.touches }
+      client = { routes: new Map(), redirects: [], anonymous: [], touched: ++this.touches }
       this.clients.set(key, client)
       if (this.clients.size > this.maxClients) {
         const oldest = leastTouched(this.clients, (c) => c.touched)
@@ -172,3 +224,4 @@ export class ClientMemory {
 }
 
 const EMPTY: ReadonlySet<string> = new Set()
+const NONE: PendingAnonymous[] = []

@@ -4,7 +4,7 @@
 import type { Exchange } from '../capture/types.js'
 import { BUILTIN_CREDENTIAL_HEADERS } from '../capture/credential-names.js'
 import { DEFAULT_MAX_GROUPS, FindingStore, LayerStore } from './aggregate.js'
-import { ClientMemory, DEFAULT_MAX_CLIENTS } from './client-memory.js'
+import { ClientMemory, DEFAULT_MAX_CLIENTS, pathOf, type PendingAnonymous } from './client-memory.js'
 import { recogniseLayers } from './layers/index.js'
 import { DEFAULT_MAX_ROUTES, RouteMemory } from './route-memory.js'
 import { NO_FINDINGS, type RuleContext, type RuntimeRule } from './rule.js'
@@ -134,13 +134,31 @@ export function createDiagnoser (options: DiagnoserOptions): Diagnoser {
         }
         for (let j = 0; j < found.length; j++) out.push(found[j] as Finding)
       }
-      clients.observe(exchange)
+      const explained = clients.observe(exchange, pathOf(derived.sightings))
       for (let i = 0; i < out.length; i++) findings.add(out[i] as Finding, exchange.route, exchange.id, exchange.startedAt)
       remember(exchange.id, out)
+      if (explained.length > 0) reread(explained, exchange)
     } catch (err) {
       failed('engine', err)
     }
     return out
+  }
+
+  /**
+   * Earlier anonymous 401s of this client on this route, now explained by this call's credential:
+   * their blame replaces the anonymous count, grouped with the 401 they are about.
+   */
+  function reread (explained: readonly PendingAnonymous[], exchange: Exchange): void {
+    for (const pending of explained) {
+      // Only the first takes the anonymous count back: the others would take back the first.
+      const late = pending.wouldBe.map((f, i): Finding => ({
+        ...f,
+        evidence: [...f.evidence, `the same client then sent ${pending.header ?? 'a credential'} to ${pending.route} on a later call (exchange ${exchange.id})`],
+        ...(i === 0 ? { withdraws: { rule: f.rule, exchangeId: pending.exchangeId } } : {})
+      }))
+      for (const f of late) findings.add(f, pending.route, pending.exchangeId, pending.atMs)
+      remember(pending.exchangeId, late)
+    }
   }
 
   function observe (exchange: Exchange): Finding[] {

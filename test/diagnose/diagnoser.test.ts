@@ -158,3 +158,19 @@ t.test('pairing takes back a blame: the withdrawn exchange leaves its group', as
   t.same(diagnoser.findingsOf(failing.id).filter((f) => f.rule === 'credential-missing-on-401').map((f) => f.severity), ['info'],
     'its detail page shows the correction, not the withdrawn blame')
 })
+
+t.test('an anonymous 401 re-read: the same client\'s credential later reaches the route by another path', async (t) => {
+  const viaNginx = { httpVersion: '1.0', headers: { Connection: 'close' } }
+  const diagnoser = createDiagnoser({ expectIssuers: [], expectAudiences: [], now: () => NOW })
+  diagnoser.observe(unauthorized(viaNginx))
+  t.same(diagnoser.snapshot().findings.map((g) => `${g.rule}:${g.severity}`), ['credential-missing-on-401:info'], 'anonymous at first')
+  diagnoser.observe(exchange())
+  const groups = diagnoser.snapshot().findings.filter((g) => g.rule === 'credential-missing-on-401')
+  t.same(groups.map((g) => [g.severity, g.layer, g.confidence, g.count]), [['error', 'nginx', 'likely', 1]], 'NGINX bypassed, the credential arrived: the 401 was NGINX\'s')
+
+  const login = createDiagnoser({ expectIssuers: [], expectAudiences: [], now: () => NOW })
+  login.observe(unauthorized(viaNginx))
+  login.observe(exchange(viaNginx))
+  t.same(login.snapshot().findings.filter((g) => g.rule === 'credential-missing-on-401').map((g) => g.severity), ['info'],
+    'through the same NGINX the credential arrives: it passes it, the 401 stays anonymous (a client that logged in after it)')
+})

@@ -4,11 +4,12 @@
 // redirect's doing; a 401 to a client with no sign of ever sending a credential is counted (info).
 import type { Challenge, Exchange } from '../../capture/types.js'
 import { atMost } from '../evidence.js'
-import type { RuleMeta } from '../meta.js'
+import type { Confidence, RuleMeta } from '../meta.js'
+import { pathOf } from '../client-memory.js'
 import { clientSign, nameHeader } from '../missing-evidence.js'
 import { NOT_BLAMEABLE, STRIP_CAUSES, stripRemedy } from '../remedies.js'
 import { NO_FINDINGS, displayName, finding, type RuleContext, type RuntimeRule } from '../rule.js'
-import type { Finding } from '../types.js'
+import type { Finding, LayerSighting } from '../types.js'
 import { linkedRedirect } from './auth-lost-on-redirect.js'
 
 export const meta: RuleMeta = {
@@ -67,6 +68,9 @@ function check (exchange: Exchange, ctx: RuleContext): readonly Finding[] {
   const candidates = ctx.layers.filter((l) => !NOT_BLAMEABLE.has(l.id))
   const front = candidates.map((l) => `${l.id} seen in front (${l.confidence}): ${l.evidence.join(', ')}`)
   if (sign.confidence === null) {
+    // Kept with the blame it would carry if a later call of this client shows it sends the credential here.
+    const wouldBe = blame(header, named.variantSeen, 'likely', evidence.slice(0, -1), candidates)
+    ctx.clients.pendAnonymous(exchange, header, wouldBe, pathOf(ctx.layers))
     const only = candidates.length === 1 ? candidates[0] : undefined
     return [finding(meta, {
       header,
@@ -80,25 +84,30 @@ function check (exchange: Exchange, ctx: RuleContext): readonly Finding[] {
         : `If the client did send ${header === null ? 'a credential' : displayName(header)}: ${stripRemedy(only.id, header, named.variantSeen)} Nothing to fix if this call is meant to be anonymous.`
     })]
   }
+  return blame(header, named.variantSeen, sign.confidence, evidence, candidates)
+}
+
+/** The finding(s) for a credential the client sends: on the one layer in front, or on each candidate. */
+function blame (header: string | null, variantSeen: string | null, sign: Confidence, evidence: string[], candidates: readonly LayerSighting[]): Finding[] {
   if (candidates.length === 0) {
     return [finding(meta, {
       header,
       layer: null,
-      confidence: sign.confidence,
+      confidence: sign,
       severity: 'warning',
       evidence: [...evidence, 'no proxy recognised in front'],
       summary: `${meta.summary}; no layer is recognised in front, so the client most likely did not attach it to this call`,
-      remediation: stripRemedy('default', header, named.variantSeen)
+      remediation: stripRemedy('default', header, variantSeen)
     })]
   }
   const single = candidates.length === 1
   return candidates.map((layer) => finding(meta, {
     header,
     layer: layer.id,
-    confidence: single ? atMost(atMost(layer.confidence, 'likely'), sign.confidence ?? 'possible') : 'possible',
+    confidence: single ? atMost(atMost(layer.confidence, 'likely'), sign) : 'possible',
     evidence: [...evidence, `${layer.id} seen in front (${layer.confidence}): ${layer.evidence.join(', ')}`],
     summary: `${meta.summary}; ${single ? '' : 'one of the layers in front, possibly '}${layer.id} removed it or the client did not send it this time`,
-    remediation: stripRemedy(layer.id, header, named.variantSeen)
+    remediation: stripRemedy(layer.id, header, variantSeen)
   }))
 }
 
