@@ -10,6 +10,7 @@ import { readAdminList } from './admin-list.js'
 import { renderText } from '../report/text.js'
 import { mergeReports, MergeRefused, type FleetReport, type ReplicaAnswer } from '../report/merge.js'
 import type { Report } from '../report/model.js'
+import { isError } from '../diagnose/evidence.js'
 
 export const DEFAULT_REPORT_TIMEOUT_MS = 5_000
 const MAX_BODY_BYTES = 32 * 1024 * 1024
@@ -30,9 +31,10 @@ Flags:
   --format text|json   default text
   --timeout MS         default ${DEFAULT_REPORT_TIMEOUT_MS}, range 1-3600000
 
-Exit codes: 0 no error-severity finding, 1 at least one, 2 usage or connection error (with
-several admins: none answered, or their fingerprint keys differ; a replica that did not answer
-is listed, and said on stderr, but does not change the exit code by itself).
+Exit codes: 0 no error finding, 1 at least one error (errors need likely or certain evidence),
+2 usage or connection error (with several admins: none answered, or their fingerprint keys
+differ; a replica that did not answer is listed, and said on stderr, but does not change the
+exit code by itself).
 `
 
 interface Parsed { admins: URL[], token: string | null, format: 'text' | 'json', timeoutMs: number }
@@ -88,12 +90,12 @@ async function get (parsed: Parsed, admin: URL, format: 'text' | 'json'): Promis
   return Buffer.concat(chunks).toString('utf8')
 }
 
-/** True when the JSON report holds at least one error-severity finding. */
+/** True when the JSON report holds an error finding made on likely or certain evidence. */
 export function hasErrorFinding (report: unknown): boolean {
   if (typeof report !== 'object' || report === null || !('findings' in report)) return false
   const findings = report.findings
   if (!Array.isArray(findings)) return false
-  return findings.some((f: unknown) => typeof f === 'object' && f !== null && 'severity' in f && f.severity === 'error')
+  return findings.some((f: unknown) => typeof f === 'object' && f !== null && 'severity' in f && isError(f))
 }
 
 /** GET /report as JSON, checked to be a hopwatch report. */

@@ -1,14 +1,16 @@
 // Bounded aggregation of findings and layer sightings for the report. Findings are grouped by
 // rule + header + layer + route; at most `maxGroups` groups are kept and the least recently
 // seen group is forgotten first (counted in `evicted`). Layers are a closed set, so bounded.
-import { SEVERITY_ORDER, type Confidence, type LayerId } from './meta.js'
+import { SEVERITY_ORDER, type LayerId } from './meta.js'
+import { CONFIDENCE_RANK } from './evidence.js'
 import { leastTouched } from './least-touched.js'
 import type { Finding, FindingGroup, LayerReport, LayerSighting } from './types.js'
 
 export const DEFAULT_MAX_GROUPS = 500
 export const MAX_EXAMPLES = 5
 const MAX_LAYER_EVIDENCE = 12
-const CONFIDENCE_RANK: Record<Confidence, number> = { possible: 0, likely: 1, certain: 2 }
+/** Evidence lines kept per finding group: the first ones seen, then the most recent finding's. */
+export const MAX_GROUP_EVIDENCE = 12
 
 interface Group {
   value: FindingGroup
@@ -16,6 +18,8 @@ interface Group {
   lastMs: number
   /** When it was last added to (a running count): the lowest is the least recently seen. */
   touched: number
+  /** The last finding whose evidence was merged: findings shared by a shape are merged once. */
+  merged: Finding
 }
 
 /** The group key of a finding on a route; remembered for findings shared by a shape (frozen). */
@@ -40,7 +44,10 @@ export class FindingStore {
 
   get maxGroups (): number { return this.max }
 
-  add (finding: Finding, route: string, exchangeId: string, atMs: number): void {
+  add (finding: Finding, exchangeRoute: string, exchangeId: string, atMs: number): void {
+    // A finding that corrects another (pairing proved the client sent nothing) replaces it.
+    if (finding.withdraws !== undefined) this.withdraw(finding.withdraws.rule, exchangeRoute, finding.withdraws.exchangeId)
+    const route = finding.route ?? exchangeRoute
     const key = groupKey(finding, route)
     const group = this.groups.get(key)
     if (group === undefined) {
@@ -48,6 +55,7 @@ export class FindingStore {
         firstMs: atMs,
         lastMs: atMs,
         touched: ++this.touches,
+        merged: finding,
         value: {
           rule: finding.rule,
           severity: finding.severity,
@@ -60,6 +68,7 @@ export class FindingStore {
           lastSeen: '',
           summary: finding.summary,
           remediation: finding.remediation,
+          evidence: finding.evidence.slice(0, MAX_GROUP_EVIDENCE),
           examples: [exchangeId]
         }
       })
@@ -74,9 +83,29 @@ export class FindingStore {
     if (SEVERITY_ORDER[finding.severity] < SEVERITY_ORDER[value.severity]) value.severity = finding.severity
     if (CONFIDENCE_RANK[finding.confidence] > CONFIDENCE_RANK[value.confidence]) value.confidence = finding.confidence
     value.summary = finding.summary
+    if (finding.remediation !== value.remediation && CONFIDENCE_RANK[finding.confidence] >= CONFIDENCE_RANK[value.confidence]) {
+      value.remediation = finding.remediation
+    }
+    if (group.merged !== finding) {
+      group.merged = finding
+      mergeEvidence(value.evidence, finding.evidence)
+    }
     if (!value.examples.includes(exchangeId)) {
       value.examples.push(exchangeId)
       if (value.examples.length > MAX_EXAMPLES) value.examples.shift()
+    }
+  }
+
+  /** Take back the finding of `rule` made on `exchangeId` (pairing proved it wrong). */
+  withdraw (rule: string, route: string, exchangeId: string): void {
+    for (const [key, group] of this.groups) {
+      const value = group.value
+      if (value.rule !== rule || value.route !== route) continue
+      const at = value.examples.indexOf(exchangeId)
+      if (at < 0) continue
+      value.examples.splice(at, 1)
+      value.count--
+      if (value.count <= 0) this.groups.delete(key)
     }
   }
 
@@ -94,6 +123,7 @@ export class FindingStore {
       out.push({
         ...group.value,
         examples: group.value.examples.slice(),
+        evidence: group.value.evidence.slice(),
         firstSeen: new Date(group.firstMs).toISOString(),
         lastSeen: new Date(group.lastMs).toISOString(),
         lastMs: group.lastMs
@@ -101,6 +131,14 @@ export class FindingStore {
     }
     out.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.count - a.count || b.lastMs - a.lastMs)
     return out.map(({ lastMs: _lastMs, ...group }) => group)
+  }
+}
+
+/** Add the lines not yet there; past the cap, nothing more is added. */
+function mergeEvidence (into: string[], from: readonly string[]): void {
+  for (let i = 0; i < from.length && into.length < MAX_GROUP_EVIDENCE; i++) {
+    const line = from[i] as string
+    if (!into.includes(line)) into.push(line)
   }
 }
 

@@ -4,6 +4,7 @@
 import type { Exchange } from '../capture/types.js'
 import { BUILTIN_CREDENTIAL_HEADERS } from '../capture/credential-names.js'
 import { DEFAULT_MAX_GROUPS, FindingStore, LayerStore } from './aggregate.js'
+import { ClientMemory, DEFAULT_MAX_CLIENTS, pathOf, type PendingAnonymous } from './client-memory.js'
 import { recogniseLayers } from './layers/index.js'
 import { DEFAULT_MAX_ROUTES, RouteMemory } from './route-memory.js'
 import { NO_FINDINGS, type RuleContext, type RuntimeRule } from './rule.js'
@@ -29,11 +30,15 @@ export interface DiagnoserOptions {
   maxGroups?: number
   /** Cap on routes remembered by working-vs-failing (default 1000). */
   maxRoutes?: number
+  /** Cap on clients remembered (what each sent, where it was redirected; default 1000). */
+  maxClients?: number
   /** The rules to run. Default: every rule in src/diagnose/rules. */
   rules?: readonly RuntimeRule[]
 }
 
 export const DIAGNOSER_DEFAULTS = { maxGroups: DEFAULT_MAX_GROUPS, maxRoutes: DEFAULT_MAX_ROUTES }
+/** Exchanges whose findings are kept for GET /report/exchanges/:id (the most recent ones). */
+export const MAX_EXCHANGE_FINDINGS = 2_000
 
 const noopLog: DiagnoserLog = { warn: () => {} }
 
@@ -44,12 +49,29 @@ export function createDiagnoser (options: DiagnoserOptions): Diagnoser {
   const expectIssuers: ReadonlySet<string> = new Set(options.expectIssuers)
   const expectAudiences: ReadonlySet<string> = new Set(options.expectAudiences)
   const credentialHeaders = new Set(BUILTIN_CREDENTIAL_HEADERS)
-  for (const name of options.credentialHeaders ?? []) credentialHeaders.add(name.toLowerCase())
+  const configuredHeaders = (options.credentialHeaders ?? []).map((name) => name.toLowerCase())
+  for (const name of configuredHeaders) credentialHeaders.add(name)
+  const clients = new ClientMemory(options.maxClients ?? DEFAULT_MAX_CLIENTS)
   const routes = new RouteMemory(options.maxRoutes ?? DEFAULT_MAX_ROUTES)
   const findings = new FindingStore(options.maxGroups ?? DEFAULT_MAX_GROUPS)
   const layers = new LayerStore()
   const ruleErrors: Record<string, number> = {}
   let exchanges = 0
+  /** Exchange id -> its findings (shared, never copied), oldest forgotten first. */
+  const byExchange = new Map<string, Finding[]>()
+
+  function remember (id: string, found: readonly Finding[]): void {
+    if (found.length === 0) return
+    for (const f of found) {
+      const back = f.withdraws
+      const list = back === undefined ? undefined : byExchange.get(back.exchangeId)
+      if (back !== undefined && list !== undefined) byExchange.set(back.exchangeId, list.filter((g) => g.rule !== back.rule))
+    }
+    const list = byExchange.get(id)
+    if (list !== undefined) { list.push(...found); return }
+    byExchange.set(id, found.slice())
+    if (byExchange.size > MAX_EXCHANGE_FINDINGS) byExchange.delete(byExchange.keys().next().value as string)
+  }
 
   function failed (rule: string, err: unknown): void {
     const count = (ruleErrors[rule] ?? 0) + 1
@@ -86,7 +108,7 @@ export function createDiagnoser (options: DiagnoserOptions): Diagnoser {
   }
 
   function contextFor (view: ExchangeView, sightings: readonly LayerSighting[]): RuleContext {
-    return { now: now(), expectIssuers, expectAudiences, layers: sightings, view, routes, credentialHeaders }
+    return { now: now(), expectIssuers, expectAudiences, layers: sightings, view, routes, credentialHeaders, configuredHeaders, clients }
   }
 
   /** Run the per-exchange rules, then count the layers and every finding. */
@@ -112,11 +134,31 @@ export function createDiagnoser (options: DiagnoserOptions): Diagnoser {
         }
         for (let j = 0; j < found.length; j++) out.push(found[j] as Finding)
       }
+      const explained = clients.observe(exchange, pathOf(derived.sightings))
       for (let i = 0; i < out.length; i++) findings.add(out[i] as Finding, exchange.route, exchange.id, exchange.startedAt)
+      remember(exchange.id, out)
+      if (explained.length > 0) reread(explained, exchange)
     } catch (err) {
       failed('engine', err)
     }
     return out
+  }
+
+  /**
+   * Earlier anonymous 401s of this client on this route, now explained by this call's credential:
+   * their blame replaces the anonymous count, grouped with the 401 they are about.
+   */
+  function reread (explained: readonly PendingAnonymous[], exchange: Exchange): void {
+    for (const pending of explained) {
+      // Only the first takes the anonymous count back: the others would take back the first.
+      const late = pending.wouldBe.map((f, i): Finding => ({
+        ...f,
+        evidence: [...f.evidence, `the same client then sent ${pending.header ?? 'a credential'} to ${pending.route} on a later call (exchange ${exchange.id})`],
+        ...(i === 0 ? { withdraws: { rule: f.rule, exchangeId: pending.exchangeId } } : {})
+      }))
+      for (const f of late) findings.add(f, pending.route, pending.exchangeId, pending.atMs)
+      remember(pending.exchangeId, late)
+    }
   }
 
   function observe (exchange: Exchange): Finding[] {
@@ -142,12 +184,15 @@ export function createDiagnoser (options: DiagnoserOptions): Diagnoser {
   function record (extra: readonly Finding[], exchange: Exchange): void {
     try {
       for (const f of extra) findings.add(f, exchange.route, exchange.id, exchange.startedAt)
+      remember(exchange.id, extra)
     } catch (err) {
       failed('engine', err)
     }
   }
 
-  return { observe, derive, apply, record, snapshot }
+  const findingsOf = (id: string): readonly Finding[] => byExchange.get(id) ?? []
+
+  return { observe, derive, apply, record, snapshot, findingsOf }
 }
 
 export { RULES } from './rules/index.js'

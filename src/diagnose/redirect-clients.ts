@@ -4,7 +4,20 @@
 // redirect); undici lib/handler/redirect-handler.js (authorization, cookie, proxy-authorization
 // removed when the origin changes); curl CVE-2022-27774 / CVE-2022-27776 (since 7.83.0 custom
 // Authorization and Cookie are only sent to the same host, port and scheme); python-requests
-// SessionRedirectMixin.should_strip_auth; Go net/http shouldCopyHeaderOnRedirect.
+// SessionRedirectMixin.should_strip_auth; Go net/http shouldCopyHeaderOnRedirect (client.go:
+// "ignored when following a redirect to a domain that is not a subdomain match or exact match").
+// wget: custom `--header` lines are sent on every request of the run, the redirect's new host
+// included (checked for real against two loopback origins in test/diagnose/integration/
+// redirect-clients-real.test.ts). OkHttp RetryAndFollowUpInterceptor.buildRedirectRequest: "When
+// redirecting across hosts, drop all authentication headers" (`canReuseConnectionFor`: scheme,
+// host and port). axios on Node follows with follow-redirects, which removes Authorization,
+// Proxy-Authorization and Cookie when the host (with its port) changes and is not a subdomain,
+// or the scheme changes to anything but https. .NET HttpClient (SocketsHttpHandler / HttpClientHandler):
+// "The Authorization header is cleared on auto-redirects" (AllowAutoRedirect remarks on
+// learn.microsoft.com; dotnet/corefx#26864). Java java.net.http.HttpClient (Redirect.NORMAL,
+// never https->http): copies the request's headers to the redirect; Authorization reached another
+// host on JDK 21.0.6 and 23.0.2 and was stripped on 17.0.20 (measured in apache/groovy#2811),
+// so it is listed as keeping it.
 
 export interface Origin {
   scheme: string
@@ -19,6 +32,11 @@ export interface RedirectClient {
   keepsAuthorization: (from: Origin, to: Origin) => boolean
   /** The rule in one sentence. */
   rule: string
+}
+
+/** True when following the redirect sends Authorization to another origin: a credential leak. */
+export function leaks (client: RedirectClient, from: Origin, to: Origin): boolean {
+  return !sameOrigin(from, to) && client.keepsAuthorization(from, to)
 }
 
 const DEFAULT_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443, ws: 80, wss: 443 }
@@ -71,6 +89,41 @@ export const REDIRECT_CLIENTS: readonly RedirectClient[] = [
     name: 'Go net/http',
     keepsAuthorization: (from, to) => isDomainOrSubdomain(to.host, from.host),
     rule: 'keeps Authorization only when the new host is the same host or a subdomain of it (scheme and port ignored)'
+  },
+  {
+    id: 'wget',
+    name: 'GNU Wget (--header "Authorization: ...")',
+    keepsAuthorization: () => true,
+    rule: 'sends --header lines on every request it makes, the redirect\'s new origin included'
+  },
+  {
+    id: 'java-httpclient',
+    name: 'Java java.net.http.HttpClient (Redirect.NORMAL)',
+    keepsAuthorization: (from, to) => !(from.scheme === 'https' && to.scheme === 'http'),
+    rule: 'copies the request\'s headers to the redirect (some JDK updates strip Authorization on a host change); never follows https->http'
+  },
+  {
+    id: 'okhttp',
+    name: 'OkHttp',
+    keepsAuthorization: sameOrigin,
+    rule: 'drops Authorization when scheme, host or port changes'
+  },
+  {
+    id: 'axios',
+    name: 'axios on Node.js (follow-redirects)',
+    keepsAuthorization: (from, to) => {
+      const hostKept = (from.host === to.host && (from.port === to.port || (isDefaultPort(from) && isDefaultPort(to)))) ||
+        (to.host !== from.host && isDomainOrSubdomain(to.host, from.host))
+      const schemeKept = from.scheme === to.scheme || to.scheme === 'https'
+      return hostKept && schemeKept
+    },
+    rule: 'drops Authorization when the host or port changes (a subdomain keeps it) or the scheme changes to anything but https'
+  },
+  {
+    id: 'dotnet-httpclient',
+    name: '.NET HttpClient',
+    keepsAuthorization: () => false,
+    rule: 'clears Authorization on every automatic redirect, the same origin included'
   }
 ]
 
@@ -97,10 +150,12 @@ export function describeOrigin (origin: Origin): string {
 export interface RedirectVerdict {
   client: RedirectClient
   keeps: boolean
+  /** Keeps it although the origin changed: the credential goes to another origin. */
+  leaks: boolean
 }
 
 export function redirectVerdicts (from: Origin, to: Origin): RedirectVerdict[] {
-  return REDIRECT_CLIENTS.map((client) => ({ client, keeps: client.keepsAuthorization(from, to) }))
+  return REDIRECT_CLIENTS.map((client) => ({ client, keeps: client.keepsAuthorization(from, to), leaks: leaks(client, from, to) }))
 }
 
 /** What changed between two origins: `scheme`, `host`, `port` (empty when the same origin). */

@@ -51,3 +51,22 @@ export const STRIP_CAUSES: Readonly<Partial<Record<LayerId | 'default', string>>
 
 /** Layers that are never blamed for stripping a request header upstream of hopwatch. */
 export const NOT_BLAMEABLE: ReadonlySet<LayerId> = new Set(['client', 'hopwatch'])
+
+const NGINX_FAMILY: ReadonlySet<LayerId | 'default'> = new Set(['nginx', 'ingress-nginx'])
+
+/**
+ * The fix text for a missing header at `layer`, the matching cause first: a non-Authorization
+ * name with a hyphen (or seen with an underscore) behind NGINX leads with `underscores_in_headers`.
+ */
+export function stripRemedy (layer: LayerId | 'default', header: string | null, variantSeen: string | null): string {
+  const causes = STRIP_CAUSES[layer] ?? STRIP_CAUSES.default ?? ''
+  if (header === null || header === 'authorization' || header === 'cookie' || !NGINX_FAMILY.has(layer)) return causes
+  const hyphen = header.replaceAll('_', '-')
+  const underscore = header.replaceAll('-', '_')
+  if (hyphen === underscore) return causes
+  const seen = variantSeen === null ? '' : ` (${underscore} was seen on other calls)`
+  const lead: string = layer === 'ingress-nginx'
+    ? `Underscores: clients that send ${underscore}${seen} lose it at ingress-nginx: set \`enable-underscores-in-headers: "true"\` in the ConfigMap, or rename the header to ${hyphen}.`
+    : `Underscores: clients that send ${underscore}${seen} lose it at NGINX, which drops names with underscores: add \`underscores_in_headers on;\` to the server block, or rename the header to ${hyphen}.`
+  return `${lead} Otherwise: ${causes}`
+}

@@ -2,7 +2,9 @@
 import type { Exchange, Fingerprint, SeenHeader } from '../capture/types.js'
 import { perShape } from '../capture/per-shape.js'
 import type { Confidence, LayerId, RuleMeta, Severity } from './meta.js'
+import type { ClientMemory } from './client-memory.js'
 import type { RouteMemory } from './route-memory.js'
+import { severityFor } from './evidence.js'
 import type { Finding, LayerSighting } from './types.js'
 import type { ExchangeView } from './view.js'
 
@@ -20,6 +22,10 @@ export interface RuleContext {
   routes: RouteMemory
   /** Lower-case credential header names (built-in plus configured). */
   credentialHeaders: ReadonlySet<string>
+  /** Lower-case names given with --credential-header (the ones this deployment uses). */
+  configuredHeaders: readonly string[]
+  /** Bounded memory of what each client sent and where it was redirected (per-exchange rules only). */
+  clients: ClientMemory
 }
 
 export interface RuntimeRule {
@@ -44,16 +50,21 @@ export interface FindingFields {
   summary?: string
   severity?: Severity
   remediation?: string
+  /** Group under this route instead of the exchange's (a 401 linked to the redirect that caused it). */
+  route?: string
 }
 
-/** A finding of `meta`'s rule; remediation defaults to the one for the blamed layer. */
+/**
+ * A finding of `meta`'s rule; remediation defaults to the one for the blamed layer. An error on
+ * `possible` evidence is made a warning here (src/diagnose/evidence.ts).
+ */
 export function finding (meta: RuleMeta, fields: FindingFields): Finding {
   const remediation = fields.remediation ??
     (fields.layer !== null ? meta.remediation[fields.layer] : undefined) ??
     meta.remediation.default ?? ''
-  return {
+  const made: Finding = {
     rule: meta.id,
-    severity: fields.severity ?? meta.severity,
+    severity: severityFor(fields.severity ?? meta.severity, fields.confidence),
     header: fields.header,
     layer: fields.layer,
     confidence: fields.confidence,
@@ -61,6 +72,8 @@ export function finding (meta: RuleMeta, fields: FindingFields): Finding {
     summary: fields.summary ?? meta.summary,
     remediation
   }
+  if (fields.route !== undefined) made.route = fields.route
+  return made
 }
 
 /** Authentication schemes hopwatch names in evidence; any other scheme is shown by length only. */

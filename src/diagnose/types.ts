@@ -22,6 +22,14 @@ export interface Finding {
   evidence: string[]
   summary: string
   remediation: string
+  /** Group under this route instead of the exchange's (a 401 linked to the redirect that caused it). */
+  route?: string
+  /**
+   * Set by edge/origin pairing when the edge tap proved the client sent nothing: the origin's
+   * finding of `rule` on exchange `exchangeId` is taken back (no layer is blamed), and this one
+   * recorded instead.
+   */
+  withdraws?: { rule: string, exchangeId: string }
 }
 
 /** Findings grouped by rule + header + layer + route, as `GET /report` shows them. */
@@ -37,6 +45,8 @@ export interface FindingGroup {
   lastSeen: string
   summary: string
   remediation: string
+  /** What the findings saw, by name and fingerprint only (bounded, first seen first). */
+  evidence: string[]
   /** Ids of a few exchanges that produced it (most recent last, bounded). */
   examples: string[]
 }
@@ -85,4 +95,6 @@ export interface Diagnoser {
   /** Group findings made elsewhere (e.g. by edge/origin pairing) with the rules' own. */
   record: (findings: readonly Finding[], exchange: Exchange) => void
   snapshot: () => DiagnosisSnapshot
+  /** The findings (with their evidence) of one recent exchange, for GET /report/exchanges/:id. */
+  findingsOf: (exchangeId: string) => readonly Finding[]
 }

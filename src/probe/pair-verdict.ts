@@ -38,6 +38,9 @@ function compareSame (edge: SeenHeader, origin: SeenHeader): PairedHeader {
     if (kept > 0) return out('modified', 'partial', `${kept} of ${before.size} cookies arrived.`)
     return out('modified', 'replaced', `A Cookie line arrived without any of the ${before.size} cookies sent.`)
   }
+  if (origin.lines > edge.lines && sent.every((h) => got.includes(h))) {
+    return out('modified', 'changed', `A line was added: ${edge.lines} line${edge.lines === 1 ? '' : 's'} at the edge, ${origin.lines} at the origin (a layer appends one, e.g. Apache \`RequestHeader add\`).`)
+  }
   if (edge.lines > 1 && origin.lines === 1) {
     const joined = totalLength(edge) + (edge.lines - 1) * 2
     const length = origin.values[0]?.length ?? 0

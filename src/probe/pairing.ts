@@ -4,10 +4,14 @@
 // If a layer drops the stamp, that is counted, and pairing falls back to method + path only
 // when exactly one waiting observation matches (confidence `likely`); otherwise none is made.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import type { SeenHeader } from '../capture/types.js'
-import type { Confidence } from '../diagnose/meta.js'
+import type { Exchange, ResponseSummary, SeenHeader } from '../capture/types.js'
+import { recogniseLayers } from '../diagnose/layers/index.js'
+import type { Confidence, LayerId } from '../diagnose/meta.js'
 import type { Finding } from '../diagnose/types.js'
+import { viewOf } from '../diagnose/view.js'
 import { compareSides, type PairedHeader } from './pair-verdict.js'
+import { betweenFindings, layersBetween } from './pair-findings.js'
+import { compareResponses, type ResponseChange } from './pair-response.js'
 
 export const PAIR_HEADER = 'X-Hopwatch-Pair'
 export const PAIR_KEY = PAIR_HEADER.toLowerCase()
@@ -31,6 +35,21 @@ export interface Observation {
   path: string
   /** Exchange.arrived at that tap (fingerprints from the same process hasher). */
   arrived: SeenHeader[]
+  /** What the tap's upstream answered; the response headers are compared across the taps. */
+  response?: ResponseSummary
+  /** The exchange's id at that tap (the origin's findings are grouped by it). */
+  exchangeId?: string
+  /** Layers recognised at that tap: the ones the origin sees and the edge does not are between them. */
+  layers?: LayerId[]
+}
+
+/** The observation of an exchange at a tap: what pairing compares. Never throws (layers fail open). */
+export function observationOf (exchange: Exchange): Observation {
+  let layers: LayerId[] = []
+  try {
+    layers = recogniseLayers(viewOf(exchange), exchange).map((l) => l.id)
+  } catch { /* fail open: the pair is still compared, blamed on an unknown proxy */ }
+  return { method: exchange.method, path: exchange.path, arrived: exchange.arrived, response: exchange.response, exchangeId: exchange.id, layers }
 }
 
 export type StampStatus = 'valid' | 'missing' | 'forged'
@@ -40,6 +59,8 @@ export interface PairResult {
   method: string
   path: string
   headers: PairedHeader[]
+  /** Response headers the layers between the taps removed, changed or added. */
+  responses: ResponseChange[]
   findings: Finding[]
 }
 
@@ -105,7 +126,9 @@ export function createPairing (options: PairingOptions = {}): Pairing {
       }
       c[h.verdict]++
     }
-    return { confidence, method: edge.method, path: edge.path, headers, findings: headers.flatMap((h) => findingOf(h, confidence)) }
+    const responses = edge.response !== undefined && origin.response !== undefined ? compareResponses(origin.response, edge.response) : []
+    const between = layersBetween(edge.layers, origin.layers)
+    return { confidence, method: edge.method, path: edge.path, headers, responses, findings: betweenFindings({ edge, origin, headers, responses, between, confidence }) }
   }
 
   const sameRoute = (a: Observation, b: Observation): boolean => a.method === b.method && a.path === b.path
@@ -172,20 +195,4 @@ export function createPairing (options: PairingOptions = {}): Pairing {
 
     counts: () => structuredClone(counts)
   }
-}
-
-function findingOf (h: PairedHeader, confidence: Confidence): Finding[] {
-  if (h.verdict === 'intact') return []
-  const severity = h.verdict === 'added' ? 'info' : h.verdict === 'dropped' || h.how === 'replaced' ? 'error' : 'warning'
-  const how = h.how === null ? h.verdict : `${h.verdict} (${h.how})`
-  return [{
-    rule: PAIR_RULE,
-    severity,
-    header: h.name,
-    layer: 'unknown-proxy',
-    confidence,
-    evidence: [`edge tap: ${h.name}`, `origin tap: ${h.arrivedAs ?? 'absent'}`, h.detail],
-    summary: `${h.name} ${how} by the layers between the edge and the origin tap.`,
-    remediation: 'Probe each layer with `hopwatch probe URL --hop URL...` to name the one that does it, then apply the fix it prints.'
-  }]
 }

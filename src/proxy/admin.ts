@@ -17,6 +17,8 @@ export interface AdminOptions {
   report: () => Report
   /** The host of `--admin` as configured: a token-less admin answers it besides loopback names. */
   adminHost?: string
+  /** The findings of one exchange, with their evidence (names and fingerprints only). */
+  findingsOf?: (exchangeId: string) => readonly object[]
   /** Extra admin routes (metrics, html), registered by their owners. */
   extend?: (app: FastifyInstance) => void | Promise<void>
 }
@@ -136,7 +138,7 @@ export async function createAdminApp (options: AdminOptions): Promise<FastifyIns
     if (exchange === undefined) {
       return sendError(reply, 404, 'not_found', 'No stored exchange has this id; it may have been evicted (see totals.evicted).')
     }
-    return { exchange, curl: redactedCurl(exchange) }
+    return { exchange, curl: redactedCurl(exchange), findings: options.findingsOf?.(exchange.id) ?? [] }
   })
 
   if (options.extend !== undefined) await options.extend(app)

@@ -8,7 +8,7 @@ import type { Config } from '../config/config.js'
 import type { Hasher } from '../capture/fingerprint.js'
 import type { Exchange } from '../capture/types.js'
 import type { Finding } from '../diagnose/types.js'
-import { createPairing, type Pairing, type PairingCounts } from '../probe/pairing.js'
+import { createPairing, observationOf, type Pairing, type PairingCounts } from '../probe/pairing.js'
 import { ExchangeStore } from '../store/store.js'
 import { Auditor, type ExchangeObserver } from './audit.js'
 import { createTrafficApp, type PairHooks } from './traffic.js'
@@ -36,7 +36,7 @@ export interface EdgeOptions {
 function pairObserver (pairing: Pairing, side: 'edge' | 'origin', onFindings: EdgeOptions['onFindings']): ExchangeObserver {
   return {
     observe: (exchange: Exchange) => {
-      const result = pairing.observe(side, exchange.pairId ?? null, { method: exchange.method, path: exchange.path, arrived: exchange.arrived })
+      const result = pairing.observe(side, exchange.pairId ?? null, observationOf(exchange))
       if (result !== null && result.findings.length > 0) onFindings(result.findings, exchange)
     }
   }

@@ -97,6 +97,7 @@ export async function startServer (config: Config, options: ServerOptions = {}):
     token: config.adminToken,
     adminHost: config.admin.host,
     report,
+    findingsOf: (id) => diagnoser.findingsOf(id),
     extend: (app) => {
       app.get('/report.html', async (_request, reply) => reply
         .type('text/html; charset=utf-8')

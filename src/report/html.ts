@@ -15,6 +15,8 @@ export interface HtmlFinding {
   summary: string
   remediation: string
   examples: readonly string[]
+  /** What the finding saw, names and fingerprints only. */
+  evidence?: readonly string[]
 }
 
 export interface HtmlLayer {
@@ -76,7 +78,7 @@ function findingHtml (f: HtmlFinding): string {
   return `<article class="finding ${sev}" data-rule="${escapeHtml(f.rule)}">
 <div><span class="sev ${sev}">${escapeHtml(f.severity)}</span> <strong>${escapeHtml(f.rule)}</strong> — ${escapeHtml(f.summary)}</div>
 <div class="meta">${where}${where === '' ? '' : ' · '}${escapeHtml(f.count)}× · first ${escapeHtml(f.firstSeen)} · last ${escapeHtml(f.lastSeen)}</div>
-<div class="fix"><strong>Fix:</strong> ${escapeHtml(f.remediation)}</div>
+${(f.evidence ?? []).length === 0 ? '' : `<div class="meta">evidence: ${(f.evidence ?? []).map((e) => `<code>${escapeHtml(e)}</code>`).join(' ')}</div>\n`}<div class="fix"><strong>Fix:</strong> ${escapeHtml(f.remediation)}</div>
 <div class="meta">examples: ${f.examples.map((id) => `<code>${escapeHtml(id)}</code>`).join(' ')}</div>
 </article>`
 }

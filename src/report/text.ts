@@ -26,6 +26,7 @@ export function renderText (report: Report): string {
       .filter((x) => x !== null).join(', ')
     out.push(`  ${f.severity.toUpperCase()} ${f.rule} x${f.count}: ${f.summary}`)
     out.push(`    ${where}; examples ${f.examples.join(' ')}`)
+    for (const line of f.evidence ?? []) out.push(`    - ${line}`)
     if (f.remediation !== '') out.push(`    fix: ${f.remediation}`)
   }
   if (report.layers.length > 0) {

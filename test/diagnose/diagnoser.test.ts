@@ -104,6 +104,8 @@ t.test('working-vs-failing remembers the routes used most recently', async (t) =
 
 t.test('groups: rule + header + layer + route, worst first, bounded examples', async (t) => {
   const diagnoser = createDiagnoser({ expectIssuers: [], expectAudiences: [], now: () => NOW })
+  // The same client sent Authorization to this route before: the 401s without it blame nginx (likely).
+  diagnoser.observe(exchange({ httpVersion: '1.0', headers: { Connection: 'close' } }))
   for (let i = 0; i < 12; i++) diagnoser.observe(unauthorized({ httpVersion: '1.0', headers: { Connection: 'close' } }))
   diagnoser.observe(exchange({ queryKeys: ['access_token'] }))
   const { findings, layers } = diagnoser.snapshot()
@@ -112,7 +114,8 @@ t.test('groups: rule + header + layer + route, worst first, bounded examples', a
   t.equal(missing?.layer, 'nginx')
   t.equal(missing?.examples.length, 5, 'examples are bounded')
   t.equal(findings[0]?.severity, 'error', 'worst first')
-  t.equal(layers.find((l) => l.id === 'nginx')?.exchanges, 12)
+  t.equal(layers.find((l) => l.id === 'nginx')?.exchanges, 13)
+  t.ok((missing?.evidence ?? []).some((e) => e.includes('sent Authorization to /orders/:id on other calls')), 'the group shows its evidence')
 })
 
 t.test('observe() cost per exchange (all rules on)', async (t) => {
@@ -129,4 +132,45 @@ t.test('observe() cost per exchange (all rules on)', async (t) => {
   const perCallUs = Number(process.hrtime.bigint() - start) / 1000 / n
   t.comment(`observe(): ${perCallUs.toFixed(2)} us per exchange over ${n} exchanges`)
   t.ok(perCallUs < 1000, 'under a millisecond per exchange even instrumented and under load')
+})
+
+t.test('a 401 right after a redirect of the same client to its path is the redirect\'s finding', async (t) => {
+  const diagnoser = createDiagnoser({ expectIssuers: [], expectAudiences: [], now: () => NOW })
+  diagnoser.observe(exchange({ path: '/old', route: '/old', headers: { 'X-Forwarded-Proto': 'https' }, response: { status: 302, location: 'https://login.example.net/orders/42' } }))
+  const found = diagnoser.observe(unauthorized())
+  t.same(found.map((f) => f.rule), ['auth-lost-on-redirect'], 'one finding, not credential-missing-on-401')
+  const groups = diagnoser.snapshot().findings.filter((g) => g.rule === 'auth-lost-on-redirect')
+  t.same(groups.map((g) => [g.route, g.count, g.confidence]), [['/old', 2, 'certain']], 'grouped on the redirect, seen happen')
+})
+
+t.test('pairing takes back a blame: the withdrawn exchange leaves its group', async (t) => {
+  const diagnoser = createDiagnoser({ expectIssuers: [], expectAudiences: [], now: () => NOW })
+  diagnoser.observe(exchange({ httpVersion: '1.0', headers: { Connection: 'close' } }))
+  const failing = unauthorized({ httpVersion: '1.0', headers: { Connection: 'close' } })
+  diagnoser.observe(failing)
+  t.equal(diagnoser.snapshot().findings.find((g) => g.rule === 'credential-missing-on-401')?.severity, 'error')
+  diagnoser.record([{
+    rule: 'credential-missing-on-401', severity: 'info', header: null, layer: null, confidence: 'certain', evidence: ['edge tap: the client sent no credential header'],
+    summary: 'anonymous', remediation: '', withdraws: { rule: 'credential-missing-on-401', exchangeId: failing.id }
+  }], failing)
+  const groups = diagnoser.snapshot().findings.filter((g) => g.rule === 'credential-missing-on-401')
+  t.same(groups.map((g) => [g.severity, g.layer, g.count]), [['info', null, 1]], 'no layer blamed any more')
+  t.same(diagnoser.findingsOf(failing.id).filter((f) => f.rule === 'credential-missing-on-401').map((f) => f.severity), ['info'],
+    'its detail page shows the correction, not the withdrawn blame')
+})
+
+t.test('an anonymous 401 re-read: the same client\'s credential later reaches the route by another path', async (t) => {
+  const viaNginx = { httpVersion: '1.0', headers: { Connection: 'close' } }
+  const diagnoser = createDiagnoser({ expectIssuers: [], expectAudiences: [], now: () => NOW })
+  diagnoser.observe(unauthorized(viaNginx))
+  t.same(diagnoser.snapshot().findings.map((g) => `${g.rule}:${g.severity}`), ['credential-missing-on-401:info'], 'anonymous at first')
+  diagnoser.observe(exchange())
+  const groups = diagnoser.snapshot().findings.filter((g) => g.rule === 'credential-missing-on-401')
+  t.same(groups.map((g) => [g.severity, g.layer, g.confidence, g.count]), [['error', 'nginx', 'likely', 1]], 'NGINX bypassed, the credential arrived: the 401 was NGINX\'s')
+
+  const login = createDiagnoser({ expectIssuers: [], expectAudiences: [], now: () => NOW })
+  login.observe(unauthorized(viaNginx))
+  login.observe(exchange(viaNginx))
+  t.same(login.snapshot().findings.filter((g) => g.rule === 'credential-missing-on-401').map((g) => g.severity), ['info'],
+    'through the same NGINX the credential arrives: it passes it, the 401 stays anonymous (a client that logged in after it)')
 })

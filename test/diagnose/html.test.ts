@@ -27,12 +27,13 @@ const report: Report = {
       rule: 'credential-missing-on-401', severity: 'error', header: 'authorization', layer: 'nginx', confidence: 'likely',
       route: EVIL_ROUTE, count: 3, firstSeen: '2026-01-01T11:10:00.000Z', lastSeen: '2026-01-01T11:50:00.000Z',
       summary: 'The upstream answered 401 and no credential arrived here',
-      remediation: 'NGINX: look for proxy_set_header Authorization "";', examples: ['ex-1', 'ex-2']
+      remediation: 'NGINX: look for proxy_set_header Authorization "";', examples: ['ex-1', 'ex-2'],
+      evidence: ['no Authorization header arrived at hopwatch', EVIL_EVIDENCE]
     },
     {
       rule: 'invalid-header-name', severity: 'warning', header: EVIL_HEADER, layer: 'client', confidence: 'certain',
       route: '/x', count: 1, firstSeen: '2026-01-01T11:10:00.000Z', lastSeen: '2026-01-01T11:10:00.000Z',
-      summary: 'A credential header name that NGINX and Cloudflare drop by default', remediation: 'Use hyphens.', examples: ['ex-3']
+      summary: 'A credential header name that NGINX and Cloudflare drop by default', remediation: 'Use hyphens.', examples: ['ex-3'], evidence: []
     }
   ]
 }

@@ -52,7 +52,7 @@ t.test('edge + origin around real nginx', { skip: hasNginx() ? false : 'nginx is
     t.match(text, /BETWEEN EDGE AND ORIGIN/)
     t.notOk(text.includes('edge-a'), 'no credential value in the text report')
     const metrics = await (await request(`${hw.adminUrl}/metrics`)).body.text()
-    t.match(metrics, /hopwatch_findings_total\{rule="credential-changed-between-taps",severity="error",layer="unknown-proxy"\} 1/, 'counted in /metrics')
+    t.match(metrics, /hopwatch_findings_total\{rule="credential-changed-between-taps",severity="error",layer="nginx"\} 1/, 'counted in /metrics, blamed on the layer between the taps')
   })
 })
 

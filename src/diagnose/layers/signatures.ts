@@ -40,7 +40,7 @@ function cloudflareExtra (view: ExchangeView): Clue[] {
  * (Apache, HAProxy, Envoy and Traefik speak HTTP/1.1 upstream) but only a weak clue.
  */
 function nginxExtra (view: ExchangeView, exchange: Exchange): Clue[] {
-  if (exchange.httpVersion !== '1.0') return []
+  if (exchange.httpVersion !== '1.0') return nginxRecipe(view)
   const connection = view.values('connection')
   const close = connection.length > 0
     ? connection.some((v) => v.toLowerCase().includes('close'))
@@ -50,6 +50,17 @@ function nginxExtra (view: ExchangeView, exchange: Exchange): Clue[] {
     if (view.has(name)) return [{ text: 'HTTP/1.0 with Connection: close (proxy_http_version default)', strong: false }]
   }
   return [{ text: 'HTTP/1.0 with Connection: close and no X-Forwarded-* (proxy_pass defaults)', strong: true }]
+}
+
+/**
+ * The usual NGINX recipe (`proxy_set_header X-Real-IP $remote_addr; X-Forwarded-For
+ * $proxy_add_x_forwarded_for;`): X-Real-IP spelled as NGINX configs write it, next to
+ * X-Forwarded-For, without Apache's X-Forwarded-Server. With the X-Real-IP clue itself, two weak
+ * clues agree: likely.
+ */
+function nginxRecipe (view: ExchangeView): Clue[] {
+  if (!view.rawNames.includes('X-Real-IP') || !view.has('x-forwarded-for') || view.has('x-forwarded-server')) return []
+  return [{ text: 'X-Forwarded-For next to X-Real-IP, no X-Forwarded-Server (the NGINX proxy_set_header recipe)', strong: false }]
 }
 
 /** ingress-nginx's template sets X-Request-ID, X-Real-IP and X-Scheme / X-Forwarded-Scheme together. */

@@ -1,9 +1,10 @@
 // A redirect that changes scheme, host or port while the request carried Authorization: most
 // clients drop the header when they follow it, and the next hop answers 401.
 import type { Exchange } from '../../capture/types.js'
+import type { RedirectSeen } from '../client-memory.js'
 import type { RuleMeta } from '../meta.js'
 import { describeOrigin, originChanges, originOf, redirectVerdicts, type Origin } from '../redirect-clients.js'
-import { NO_FINDINGS, finding, type RuleContext, type RuntimeRule } from '../rule.js'
+import { NO_FINDINGS, displayName, duration, finding, type RuleContext, type RuntimeRule } from '../rule.js'
 import type { ExchangeView } from '../view.js'
 import type { Finding } from '../types.js'
 
@@ -14,7 +15,11 @@ export const meta: RuleMeta = {
   description: 'Following a redirect to another scheme, host or port, browsers (fetch), undici and curl >= 7.83 ' +
     'remove Authorization; python-requests removes it on a host change and on scheme or port changes other ' +
     'than http->https on default ports; Go net/http keeps it only for the same host or a subdomain. The ' +
-    'redirected request then arrives without credentials and fails with 401.',
+    'redirected request then arrives without credentials and fails with 401; that 401 is linked to the redirect ' +
+    '(same client, within 30 s, Location pointing at its path) and counted here instead of as ' +
+    'credential-missing-on-401. Clients that keep Authorization across origins (wget, some JDKs) leak it. When the ' +
+    'Host hopwatch sees is the proxy\'s own address (NGINX\'s default `proxy_set_header Host $proxy_host`), the ' +
+    'origin the client used is unknown and the finding is only informational.',
   remediation: {
     default: 'Make the redirect stay on the same origin (fix the scheme/host the app builds absolute URLs from: ' +
       'X-Forwarded-Proto / X-Forwarded-Host, `proxy_redirect`, `ProxyPassReverse`), or call the final URL directly. ' +
@@ -49,6 +54,18 @@ export function forwardedParam (values: readonly string[], param: 'proto' | 'hos
   return null
 }
 
+/**
+ * True when Host is most likely the address of the proxy in front rather than the one the client
+ * used: NGINX's proxy_pass defaults (`Host: $proxy_host`, HTTP/1.0, `Connection: close`) and no
+ * X-Forwarded-Host / Forwarded host to say otherwise.
+ */
+export function hostIsProxyAddress (view: ExchangeView, exchange: Exchange): boolean {
+  if (exchange.httpVersion !== '1.0') return false
+  if (view.values('x-forwarded-host').length > 0 || forwardedParam(view.values('forwarded'), 'host') !== null) return false
+  const connection = view.values('connection')
+  return connection.some((v) => v.toLowerCase().includes('close'))
+}
+
 /** The origin the client used, from X-Forwarded-* / Forwarded (set by the layers in front) or Host. */
 export function requestOrigin (view: ExchangeView): { origin: Origin, from: string } | null {
   const forwarded = view.values('forwarded')
@@ -77,17 +94,68 @@ function check (exchange: Exchange, ctx: RuleContext): readonly Finding[] {
   if (changes.length === 0) return NO_FINDINGS
   const verdicts = redirectVerdicts(request.origin, target)
   const drop = verdicts.filter((v) => !v.keeps).map((v) => v.client.name)
-  const keep = verdicts.filter((v) => v.keeps).map((v) => v.client.name)
+  const keep = verdicts.filter((v) => v.keeps && !v.leaks).map((v) => v.client.name)
+  const leak = verdicts.filter((v) => v.leaks).map((v) => v.client.name)
+  const evidence = [
+    `${exchange.response.status} from ${describeOrigin(request.origin)} (from ${request.from}) to ${describeOrigin(target)}: ${changes.join(', ')} changed`,
+    `drop Authorization: ${drop.length === 0 ? 'none' : drop.join('; ')}`,
+    `keep it: ${keep.length === 0 ? 'none' : keep.join('; ')}`,
+    `re-send it to the new origin (a credential leak): ${leak.length === 0 ? 'none' : leak.join('; ')}`
+  ]
+  if (request.from === 'Host' && hostIsProxyAddress(ctx.view, exchange)) {
+    return [finding(meta, {
+      header: 'authorization',
+      layer: null,
+      confidence: 'possible',
+      severity: 'info',
+      evidence: [
+        ...evidence,
+        'the origin the client used is unknown: Host is the proxy\'s own address (HTTP/1.0, Connection: close, no X-Forwarded-Host: NGINX\'s proxy_pass defaults), so this may be a same-origin redirect'
+      ],
+      summary: 'A redirect whose target differs from the proxy\'s address; whether the client\'s origin changes is unknown',
+      remediation: 'Let the app and hopwatch see the origin the client used: `proxy_set_header Host $host;` and ' +
+        '`proxy_set_header X-Forwarded-Proto $scheme;` in NGINX (Apache: `ProxyPreserveHost On`).'
+    })]
+  }
   return [finding(meta, {
     header: 'authorization',
     layer: null,
     confidence: request.from === 'Host' && changes.includes('scheme') ? 'possible' : 'likely',
-    evidence: [
-      `${exchange.response.status} from ${describeOrigin(request.origin)} (from ${request.from}) to ${describeOrigin(target)}: ${changes.join(', ')} changed`,
-      `drop Authorization: ${drop.length === 0 ? 'none' : drop.join('; ')}`,
-      `keep it: ${keep.length === 0 ? 'none' : keep.join('; ')}`
-    ]
+    evidence
   })]
+}
+
+const LOCATION_BASE = 'http://location.invalid'
+
+/** The path a Location points at (query left out), or null when it cannot be parsed. */
+function locationPath (location: string): string | null {
+  try {
+    return new URL(location, LOCATION_BASE).pathname
+  } catch {
+    return null
+  }
+}
+
+/**
+ * A 401 without credentials right after a redirect of the same client to this path: the finding
+ * is the redirect's, grouped under the redirect's route (one finding, not two).
+ */
+export function linkedRedirect (exchange: Exchange, ctx: RuleContext): ReturnType<typeof finding> | null {
+  const redirect = ctx.clients.redirectTo(exchange, (r: RedirectSeen) => r.carried.length > 0 && locationPath(r.location) === exchange.path)
+  if (redirect === null) return null
+  const carried = redirect.carried.map(displayName).join(', ')
+  return finding(meta, {
+    header: redirect.carried.includes('authorization') ? 'authorization' : (redirect.carried[0] ?? null),
+    layer: null,
+    confidence: 'certain',
+    route: redirect.route,
+    evidence: [
+      `the ${redirect.status} of exchange ${redirect.exchangeId} on ${redirect.route} carried ${carried}`,
+      `the same client (same forwarded address and User-Agent) followed it ${duration(exchange.startedAt - redirect.atMs)} later to ${exchange.route} (exchange ${exchange.id}) with no credential, and the upstream answered 401`,
+      'the redirect is the cause: no layer in front is blamed'
+    ],
+    summary: 'A redirect made the client drop its credential: the call it led to was answered 401'
+  })
 }
 
 export const rule: RuntimeRule = { meta, check }

@@ -57,7 +57,10 @@ function check (exchange: Exchange, ctx: RuleContext): readonly Finding[] {
       header: null,
       layer: null,
       confidence: 'certain',
-      evidence: [`upstream Date header is ${duration(skew)} ${skew > 0 ? 'ahead of' : 'behind'} this host's clock`]
+      evidence: [
+        `upstream Date header (${exchange.response.date ?? ''}) is ${duration(skew)} ${skew > 0 ? 'ahead of' : 'behind'} this host's clock`,
+        'the app\'s host clock is off (or this one is): check NTP on both'
+      ]
     })]
   }
   const jwts = jwtsOf(exchange)

@@ -24,7 +24,7 @@ export const meta: RuleMeta = {
 
 interface Rename { from: string, display: string, to: string, layer: LayerId | null }
 
-const RENAMES: readonly Rename[] = [
+export const RENAMES: readonly Rename[] = [
   { from: 'x-amzn-remapped-authorization', display: 'X-Amzn-Remapped-Authorization', to: 'authorization', layer: 'aws-api-gateway' },
   { from: 'x-forwarded-authorization', display: 'X-Forwarded-Authorization', to: 'authorization', layer: null },
   { from: 'x-original-authorization', display: 'X-Original-Authorization', to: 'authorization', layer: null }

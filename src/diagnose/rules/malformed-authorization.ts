@@ -13,7 +13,8 @@ export const meta: RuleMeta = {
   description: 'RFC 9110 section 11.6.2: `Authorization: <scheme> <credentials>`, one space, a token68 or ' +
     'auth-params. Validators reject a bare token, `Bearer` with nothing after it, a stray newline or quotes ' +
     'around a bearer token; Basic must be base64 of `user:password`. Most come from string building in the client ' +
-    '(`"Bearer " + undefined`, a token read from a file with its newline).',
+    '(`"Bearer " + undefined`, a token read from a file with its newline). Two credentials joined with ", " ' +
+    '(Apache\'s merge of duplicate lines) are reported by duplicate-credential, not here.',
   remediation: {
     client: 'Build the header as exactly `Bearer <token>` (one space, no quotes, no trailing newline); for Basic, ' +
       'base64-encode `user:password` including the colon. Trim tokens read from files or environment variables.',
@@ -32,7 +33,8 @@ export function problemsOf (fp: Fingerprint): Array<[Severity, string]> {
   if (fp.shape.emptyToken) out.push(['error', 'a scheme with no credentials after it'])
   if (fp.shape.controlChars) out.push(['error', 'a newline or other control character'])
   if (fp.basic !== undefined && !fp.basic.valid) out.push(['error', 'Basic credentials that are not base64 of `user:password`'])
-  if (fp.shape.joined) out.push(['error', 'two credentials joined into one line with ", ": the client sent duplicate Authorization lines and a proxy merged them (Apache httpd does; NGINX answers 400 instead)'])
+  // Two credentials joined with ", " are a proxy's merge of duplicate lines, not a badly built
+  // value: duplicate-credential reports them (with the layer that joined them).
   if (fp.shape.doubleSpace) out.push(['warning', 'doubled whitespace'])
   if (fp.shape.leadingOrTrailingSpace) out.push(['warning', 'leading or trailing whitespace'])
   if (fp.shape.quoted && (scheme === null || TOKEN68_SCHEMES.has(scheme))) out.push(['warning', 'quotes around the token'])

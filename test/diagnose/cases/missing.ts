@@ -8,17 +8,21 @@ const CLOUDFLARE = { 'CF-Ray': '8a1b2c3d4e5f6789-AMS', 'CDN-Loop': 'cloudflare' 
 export const MISSING: Record<string, RuleCases> = {
   'credential-missing-on-401': {
     fires: [
-      { name: 'Bearer challenge, nothing arrived, no proxy in front', exchange: unauthorized(), expect: { header: 'authorization', layer: null, confidence: 'possible' }, count: 1 },
-      { name: 'default nginx proxy_pass in front is the one candidate', exchange: unauthorized(NGINX_DEFAULT), expect: { header: 'authorization', layer: 'nginx', confidence: 'likely' }, count: 1 },
-      { name: 'cloudflare and nginx: one possible finding each', exchange: unauthorized({ ...NGINX_DEFAULT, headers: { Connection: 'close', ...CLOUDFLARE } }), expect: { confidence: 'possible' }, count: 2 },
+      { name: 'anonymous: nothing arrived and no sign this client ever sends a credential (counted, info, no layer)', exchange: unauthorized(NGINX_DEFAULT), expect: { header: 'authorization', layer: null, severity: 'info' }, count: 1 },
+      { name: 'the same client sent Authorization to this route before, no proxy in front', before: [exchange()], exchange: unauthorized(), expect: { header: 'authorization', layer: null, confidence: 'likely', severity: 'warning' }, count: 1 },
+      { name: 'default nginx proxy_pass in front, the same client sent Authorization to this route before', before: [exchange(NGINX_DEFAULT)], exchange: unauthorized(NGINX_DEFAULT), expect: { header: 'authorization', layer: 'nginx', confidence: 'likely', severity: 'error' }, count: 1 },
+      { name: 'the client sends Authorization only to other routes: possible, a warning', before: [exchange({ ...NGINX_DEFAULT, route: '/users/:id' })], exchange: unauthorized(NGINX_DEFAULT), expect: { layer: 'nginx', confidence: 'possible', severity: 'warning' }, count: 1 },
+      { name: 'cloudflare and nginx: one possible finding each', before: [exchange()], exchange: unauthorized({ ...NGINX_DEFAULT, headers: { Connection: 'close', ...CLOUDFLARE } }), expect: { confidence: 'possible', severity: 'warning' }, count: 2 },
       { name: 'only a cookie arrived but the challenge asks for Authorization', exchange: unauthorized({ arrived: [seen('Cookie', [cookie()])] }), expect: { header: 'authorization' } },
-      { name: 'no challenge, no credential at all', exchange: unauthorized({ response: { status: 401, wwwAuthenticate: [] } }), expect: { header: null } }
+      { name: 'no challenge: the header is named from what the route receives on other calls', before: [exchange({ arrived: [seen('x-api-key', [opaque()])], headers: { 'User-Agent': 'other-client/1' } })], exchange: unauthorized({ ...NGINX_DEFAULT, response: { status: 401, wwwAuthenticate: [] } }), expect: { header: 'x-api-key', severity: 'info' } },
+      { name: 'no challenge, no credential, nothing names it', exchange: unauthorized({ response: { status: 401, wwwAuthenticate: [] } }), expect: { header: null } }
     ],
     quiet: [
       { name: '401 although Authorization arrived (bad token, not a missing one)', exchange: exchange({ response: { status: 401, wwwAuthenticate: [challenge('Bearer', 'invalid_token')] } }) },
       { name: '403 without credentials', exchange: unauthorized({ response: { status: 403, wwwAuthenticate: [] } }) },
       { name: '401 made by hopwatch itself', exchange: unauthorized({ response: { status: 401, source: 'hopwatch' } }) },
-      { name: '200 without credentials', exchange: exchange({ arrived: [] }) }
+      { name: '200 without credentials', exchange: exchange({ arrived: [] }) },
+      { name: 'a 401 right after the same client was redirected here with Authorization (reported as auth-lost-on-redirect)', before: [exchange({ path: '/old', route: '/old', response: { status: 302, location: 'https://other.example/orders/42' } })], exchange: unauthorized() }
     ]
   },
   'credential-renamed': {
