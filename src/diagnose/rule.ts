@@ -1,4 +1,5 @@
 // The runtime rule shape (ESLint/gixy style): a serialisable `meta` apart from `check`.
+import { KNOWN_SCHEMES } from '../capture/credential-names.js'
 import type { Exchange, Fingerprint, SeenHeader } from '../capture/types.js'
 import { perShape } from '../capture/per-shape.js'
 import type { Confidence, LayerId, RuleMeta, Severity } from './meta.js'
@@ -76,16 +77,13 @@ export function finding (meta: RuleMeta, fields: FindingFields): Finding {
   return made
 }
 
-/** Authentication schemes hopwatch names in evidence; any other scheme is shown by length only. */
-export const KNOWN_SCHEMES: ReadonlySet<string> = new Set([
-  'basic', 'bearer', 'digest', 'dpop', 'gnap', 'hoba', 'mutual', 'negotiate', 'ntlm', 'privatetoken',
-  'scram-sha-1', 'scram-sha-256', 'vapid', 'aws4-hmac-sha256', 'token', 'apikey', 'sharedkey'
-])
+/** Authentication schemes hopwatch names in evidence (capture records any other as `(other)`). */
+export { KNOWN_SCHEMES }
 
 /** The scheme as safe evidence: a known scheme by name, anything else by length only. */
 export function schemeLabel (fp: Fingerprint): string {
   if (fp.scheme === null) return 'no scheme'
-  return KNOWN_SCHEMES.has(fp.scheme.toLowerCase()) ? fp.scheme : `unrecognised scheme (${fp.scheme.length} chars)`
+  return KNOWN_SCHEMES.has(fp.scheme.toLowerCase()) ? fp.scheme : `unrecognised scheme (${fp.schemeLength ?? fp.scheme.length} chars)`
 }
 
 /** `authorization: Bearer, 812 bytes, hash 1a2b3c4d...` (never the value). */

@@ -38,7 +38,7 @@ export function problemsOf (fp: Fingerprint): Array<[Severity, string]> {
   if (fp.shape.doubleSpace) out.push(['warning', 'doubled whitespace'])
   if (fp.shape.leadingOrTrailingSpace) out.push(['warning', 'leading or trailing whitespace'])
   if (fp.shape.quoted && (scheme === null || TOKEN68_SCHEMES.has(scheme))) out.push(['warning', 'quotes around the token'])
-  if (scheme !== null && !KNOWN_SCHEMES.has(scheme)) out.push(['info', `an unrecognised scheme of ${scheme.length} characters`])
+  if (scheme !== null && !KNOWN_SCHEMES.has(scheme)) out.push(['info', `an unrecognised scheme of ${fp.schemeLength ?? scheme.length} characters`])
   return out
 }
 
