@@ -1,0 +1,3 @@
+# placeholder
+kube_cleanup () { :; }
+kube_test () { :; }
