@@ -3,7 +3,8 @@
 // one replica and a random admin token in the Secret. Prints the images the copy names, one a
 // line, so the test can provide them. Paths in the compose copy are made absolute.
 //   node copies.mjs compose OUT NGINX_PORT DIRECT_PORT ADMIN_PORT
-//   node copies.mjs kube OUT TRAFFIC_PORT ADMIN_PORT   (token from HOPWATCH_ADMIN_TOKEN)
+//   node copies.mjs kube OUT TRAFFIC_PORT ADMIN_PORT   (token from HOPWATCH_ADMIN_TOKEN; Secret in OUT.secret.json)
+//   node copies.mjs probe readinessProbe|livenessProbe  (the sidecar's exec probe, one arg a line)
 import { readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -51,10 +52,21 @@ function kubeCopy () {
     p.hostIP = '127.0.0.1'
     p.hostPort = Number(p.name === 'admin' ? adminPort : trafficPort)
   }
-  writeFileSync(out, docs.map((d) => stringify(d)).join('---\n'))
+  // podman 4.3 reads a secretKeyRef from its own secret store: a podman secret of the same
+  // name holding the Secret's data as JSON, key -> base64 value. That goes to OUT.secret.json
+  // for `podman secret create`, the Deployment to OUT.
+  const data = Object.fromEntries(Object.entries(secret.stringData).map(([k, v]) => [k, Buffer.from(v).toString('base64')]))
+  writeFileSync(`${out}.secret.json`, JSON.stringify(data), { mode: 0o600 })
+  writeFileSync(out, stringify(deployment))
   return containers.map((c) => c.image)
 }
 
-const images = mode === 'compose' ? composeCopy() : mode === 'kube' ? kubeCopy() : null
+function probe () {
+  const deployment = parse(readFileSync(join(DOCKER, 'kubernetes', 'deployment.yaml'), 'utf8'))
+  const sidecar = deployment.spec.template.spec.containers.find((c) => c.name === 'hopwatch')
+  return sidecar[out].exec.command
+}
+
+const images = mode === 'compose' ? composeCopy() : mode === 'kube' ? kubeCopy() : mode === 'probe' ? probe() : null
 if (images === null) throw new Error('usage: copies.mjs compose|kube OUT PORTS...')
 process.stdout.write(`${images.join('\n')}\n`)
