@@ -12,8 +12,8 @@ compose_cleanup () {
     podman-compose -p "$COMPOSE_PROJECT" -f "$CT_TMP/compose.yaml" down >/dev/null 2>&1 || true
   fi
   local ids
-  ids="$(podman ps -a -q --filter "label=io.podman.compose.project=$COMPOSE_PROJECT" 2>/dev/null || true)"
-  [ -z "$ids" ] || podman rm --force --time 0 $ids >/dev/null 2>&1 || true
+  mapfile -t ids < <(podman ps -a -q --filter "label=io.podman.compose.project=$COMPOSE_PROJECT" 2>/dev/null || true)
+  [ "${#ids[@]}" = 0 ] || podman rm --force --time 0 "${ids[@]}" >/dev/null 2>&1 || true
   podman pod rm --force "pod_$COMPOSE_PROJECT" >/dev/null 2>&1 || true
   podman network rm --force "${COMPOSE_PROJECT}_default" >/dev/null 2>&1 || true
 }
@@ -58,14 +58,15 @@ compose_test () {
   [ "$up" = 0 ] || tail -n 30 "$CT_TMP/compose-up.log"
   local hw="${COMPOSE_PROJECT}_hopwatch_1"
   check "compose: hopwatch's HEALTHCHECK passes (podman healthcheck run)" wait_for 60 podman healthcheck run "$hw"
-  local admin="http://127.0.0.1:$ap" bearer="Bearer $(new_token)"
+  local admin="http://127.0.0.1:$ap" bearer
+  bearer="Bearer $(new_token)"
   check "compose: NGINX answers on its host port" wait_for 30 curl -s -o /dev/null "http://127.0.0.1:$np/"
 
   equal "compose: through NGINX with a Bearer token -> 401 (NGINX cleared Authorization)" 401 \
     "$(status_of "http://127.0.0.1:$np/api/orders/1042" -H "authorization: $bearer")"
   equal "compose: straight to hopwatch -> 200" 200 "$(status_of "http://127.0.0.1:$dp/api/orders/1042" -H "authorization: $bearer")"
-  local exchanges=0 i
-  for i in $(seq 1 20); do
+  local exchanges=0
+  for _ in $(seq 1 20); do
     exchanges="$(curl -sf -H "authorization: Bearer $HOPWATCH_ADMIN_TOKEN" "$admin/report" | report_field totals.exchanges || true)"
     [ "$exchanges" -ge 2 ] 2>/dev/null && break
     sleep 0.5

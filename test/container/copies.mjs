@@ -5,6 +5,7 @@
 //   node copies.mjs compose OUT NGINX_PORT DIRECT_PORT ADMIN_PORT
 //   node copies.mjs kube OUT TRAFFIC_PORT ADMIN_PORT   (token from HOPWATCH_ADMIN_TOKEN; Secret in OUT.secret.json)
 //   node copies.mjs probe readinessProbe|livenessProbe  (the sidecar's exec probe, one arg a line)
+import { Buffer } from 'node:buffer'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'

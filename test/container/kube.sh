@@ -72,7 +72,8 @@ kube_test () {
   app_pid="$(inspect_of "$app" '{{.State.Pid}}')"
   equal "kube: the app runs as non-root uid 1000 (runAsNonRoot)" 1000 "$(awk '/^Uid:/ {print $2}' "/proc/$app_pid/status" 2>/dev/null)"
 
-  local traffic="http://127.0.0.1:$tp" bearer="Bearer $(new_token)"
+  local traffic="http://127.0.0.1:$tp" bearer
+  bearer="Bearer $(new_token)"
   check "kube: the sidecar answers on its host port" wait_for 60 curl -s -o /dev/null "$traffic/"
   equal "kube: no token -> the app's 401 through the sidecar" 401 "$(status_of "$traffic/api/orders/1042")"
   equal "kube: a Bearer token -> 200 through the sidecar" 200 "$(status_of "$traffic/api/orders/1042" -H "authorization: $bearer")"

@@ -3,6 +3,7 @@
 # shellcheck shell=bash
 
 CT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+export ROOT
 ROOT="$(cd "$CT_DIR/../.." && pwd)"
 CT_TMP="${CT_TMP:-$(mktemp -d)}"
 CT_PASS=0
@@ -59,8 +60,8 @@ equal () {
 
 # A free TCP port on 127.0.0.1, drawn at random from 20000-59999 and checked by binding it.
 free_port () {
-  local i port
-  for i in $(seq 1 50); do
+  local port
+  for _ in $(seq 1 50); do
     port=$((20000 + RANDOM % 40000))
     if node -e 'const s=require("net").createServer();s.once("error",()=>process.exit(1));s.listen(+process.argv[1],"127.0.0.1",()=>s.close())' "$port" 2>/dev/null; then
       echo "$port"
@@ -73,9 +74,9 @@ free_port () {
 
 # wait_for SECONDS COMMAND...: retry every 0.5 s until COMMAND succeeds; bounded.
 wait_for () {
-  local secs="$1" i
+  local secs="$1"
   shift
-  for i in $(seq 1 $((secs * 2))); do
+  for _ in $(seq 1 $((secs * 2))); do
     if "$@" >/dev/null 2>&1; then return 0; fi
     sleep 0.5
   done

@@ -24,7 +24,8 @@ sidecar_test () {
   start_upstream "$up"
   HOPWATCH_ADMIN_TOKEN="$(new_token)"
   export HOPWATCH_ADMIN_TOKEN
-  local client="Bearer $(new_token)"
+  local client
+  client="Bearer $(new_token)"
   local admin="http://127.0.0.1:$ap"
   local traffic="http://127.0.0.1:$tp"
   ct_log "sidecar: upstream :$up, traffic :$tp, admin :$ap"
@@ -41,8 +42,8 @@ sidecar_test () {
   equal "sidecar: /report without the admin token -> 401" 401 "$(status_of "$admin/report")"
   equal "sidecar: /metrics with a wrong token -> 401" 401 "$(status_of "$admin/metrics" -H "authorization: Bearer not-$HOPWATCH_ADMIN_TOKEN")"
   equal "sidecar: /report with the admin token -> 200" 200 "$(status_of "$admin/report" -H "authorization: Bearer $HOPWATCH_ADMIN_TOKEN")"
-  local exchanges=0 i
-  for i in $(seq 1 20); do
+  local exchanges=0
+  for _ in $(seq 1 20); do
     exchanges="$(curl -sf -H "authorization: Bearer $HOPWATCH_ADMIN_TOKEN" "$admin/report" | report_field totals.exchanges || true)"
     [ "$exchanges" = 2 ] && break
     sleep 0.5

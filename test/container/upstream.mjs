@@ -4,6 +4,8 @@
 // Never logs or echoes header values.
 import { createServer } from 'node:http'
 import process from 'node:process'
+import { setTimeout } from 'node:timers'
+import { URL } from 'node:url'
 
 const port = Number(process.argv[2])
 const server = createServer((req, res) => {

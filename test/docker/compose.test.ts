@@ -65,7 +65,9 @@ t.test('mounted files exist; the demo app runs without a build', async (t) => {
   }
   t.same(at(service('app'), 'command'), ['node', '/demo/server.mjs'])
   t.ok(existsSync(join(DOCKER, 'demo-app', 'server.mjs')))
-  t.match(String(at(service('app'), 'image')), /^node:20(\.\d+)*-bookworm-slim$/, 'the official node image, pinned by tag')
+  t.match(String(at(service('app'), 'image')), /^node:24(\.\d+)*-bookworm-slim$/, 'the official node image, pinned by tag')
+  const dockerfileBase = /^ARG NODE_IMAGE=(\S+)$/m.exec(readText('docker', 'Dockerfile'))?.[1]
+  t.equal(at(service('app'), 'image'), dockerfileBase, 'the same Node image as docker/Dockerfile (one base to pull or build)')
   t.match(String(at(service('nginx'), 'image')), /^nginx:\d+\.\d+/, 'nginx pinned by version')
 })
 
