@@ -19,6 +19,13 @@ tokens_not_logged () {
 sidecar_test () {
   local image="$1"
   sidecar_cleanup
+  # What the image holds, read from the image itself.
+  equal "image: /app holds the package, its licence and its dependencies only" \
+    "LICENSE README.md dist node_modules package-lock.json package.json" \
+    "$(podman run --rm --network none --entrypoint ls "$image" -A /app | tr '\n' ' ' | sed 's/ $//')"
+  local node_version
+  node_version="$(podman run --rm --network none --entrypoint node "$image" --version)"
+  check "image: Node 24 (active LTS), $node_version" grep -q '^v24\.' <<<"$node_version"
   local up tp ap
   up="$(free_port)"; tp="$(free_port)"; ap="$(free_port)"
   start_upstream "$up"

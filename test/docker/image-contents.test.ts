@@ -60,7 +60,7 @@ t.test('prod stage replayed: production dependencies only, no source, and it ser
     if (lock.packages[`node_modules/${name}`]?.dev === true) t.notOk(installed(name), `dev dependency ${name} not installed`)
   }
   t.notOk(installed('typescript') || installed('tap') || installed('@types/node'), 'no build or test tooling')
-  t.same(readdirSync(app).sort(), ['README.md', 'dist', 'node_modules', 'package-lock.json', 'package.json'], '/app holds the package and its dependencies only')
+  t.same(readdirSync(app).sort(), ['LICENSE', 'README.md', 'dist', 'node_modules', 'package-lock.json', 'package.json'], '/app holds the package (with its licence) and its dependencies only')
   t.same(readdirSync(join(app, 'dist')), ['src'], 'no compiled tests or benches')
   const listing = await run('find', [join(app, 'dist'), '-name', '*.ts', '-not', '-name', '*.d.ts'])
   t.equal(listing.stdout, '', 'no TypeScript source')
