@@ -25,7 +25,7 @@ sidecar_test () {
     "$(podman run --rm --network none --entrypoint ls "$image" -A /app | tr '\n' ' ' | sed 's/ $//')"
   local node_version
   node_version="$(podman run --rm --network none --entrypoint node "$image" --version)"
-  check "image: Node 24 (active LTS), $node_version" grep -q '^v24\.' <<<"$node_version"
+  check "image: Node 24 (LTS), $node_version" grep -q '^v24\.' <<<"$node_version"
   local up tp ap
   up="$(free_port)"; tp="$(free_port)"; ap="$(free_port)"
   start_upstream "$up"
