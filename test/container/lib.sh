@@ -10,9 +10,11 @@ CT_PASS=0
 CT_FAIL=0
 CT_PIDS=()
 
-# podman's settings for this test only (CONTAINERS_CONF, nothing global is changed): no
-# CAP_SYS_RESOURCE here, so podman's default rlimits fail and are set to what the host allows;
-# the host's cgroups are a hybrid v1 layout with no systemd: runc, cgroupfs, file events.
+# podman's settings for this test only (CONTAINERS_CONF, nothing global is changed). No
+# CAP_SYS_RESOURCE here: podman's default rlimits fail ("error setting rlimit type 7: operation
+# not permitted") and are set to what the host allows. No systemd and a hybrid cgroup v1
+# layout: runc (crun is not installed, runc satisfies podman's dependency), cgroupfs and file
+# events, which podman 4.3 falls back to by itself; said here so it does not depend on that.
 ct_podman_conf () {
   cat >"$CT_TMP/containers.conf" <<'EOF'
 [containers]
