@@ -84,7 +84,7 @@ t.test('the compose topology on loopback: nginx drops Authorization, the report 
   const app = spawn(process.execPath, [join(DOCKER, 'demo-app', 'server.mjs')], { env: { PORT: String(appPort), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'inherit'] })
   t.teardown(() => { if (app.exitCode === null && app.pid !== undefined) process.kill(app.pid, 'SIGTERM') })
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('demo app did not start in 10 s')), 10_000)
+    const timer = setTimeout(() => reject(new Error('demo app did not start in 60 s')), 60_000)
     app.stdout.on('data', (c: Buffer) => { if (c.toString().includes('listening')) { clearTimeout(timer); resolve() } })
   })
   const adminToken = randomBytes(16).toString('hex')

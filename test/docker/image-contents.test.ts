@@ -84,7 +84,7 @@ t.test('prod stage replayed: production dependencies only, no source, and it ser
   t.teardown(() => { if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL') })
   let stdout = ''
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no listening line in 15 s')), 15_000)
+    const timer = setTimeout(() => reject(new Error('no listening line in 60 s')), 60_000)
     child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); if (stdout.includes('"hopwatch listening"')) { clearTimeout(timer); resolve() } })
   })
   const healthJs = join(app, 'dist', 'src', 'cli', 'health.js')
