@@ -21,6 +21,12 @@ t.test('npm pack, install in a clean folder, hopwatch serve forwards and reports
   t.ok(tarball, 'a tarball')
   const { stdout: listing } = await run('tar', ['-tzf', join(dir, tarball as string)])
   t.match(listing, /package\/dist\/src\/cli\/main\.js/)
+  const files = listing.split('\n').filter(Boolean)
+  for (const file of ['package/package.json', 'package/README.md', 'package/LICENSE']) t.ok(files.includes(file), `${file} is shipped`)
+  const { stdout: license } = await run('tar', ['-xzOf', join(dir, tarball as string), 'package/LICENSE'])
+  t.match(license, /^MIT License\n\nCopyright \(c\) \d{4} hopwatch contributors\n/, 'the MIT licence package.json names')
+  t.same(files.filter((f) => !/^package\/(dist\/src\/.+\.(js|d\.ts|js\.map|d\.ts\.map)|package\.json|README\.md|LICENSE)$/.test(f)), [],
+    'nothing but the build output, the manifest, the README and the licence')
   t.notMatch(listing, /package\/test\//, 'tests are not shipped')
   t.notMatch(listing, /package\/src\/.*\.ts\n/, 'TypeScript sources are not shipped')
   const app = join(dir, 'app')

@@ -1,8 +1,11 @@
-// docker/Dockerfile and .dockerignore checked against the CLI: no Docker engine runs here, so
-// the image is checked by what it says (stages, user, env, ports, health check, copies) and
-// the env and ports it sets are fed to the real config loader and health command parser.
+// docker/Dockerfile and .dockerignore checked against the CLI: `npm test` needs no container
+// engine, so here the image is checked by what it says (stages, user, env, ports, health
+// check, copies) and the env and ports it sets are fed to the real config loader and health
+// command parser. test/container/run.sh builds and runs the image for real (.ci/run, podman).
 import t from 'tap'
-import { existsSync, readFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadServeConfig, parseHostPort } from '../../src/config/config.js'
 import { parseHealthArgs, DEFAULT_HEALTH_TIMEOUT_MS } from '../../src/cli/health.js'
@@ -18,10 +21,10 @@ const runtime = stages(all).at(-1) as Stage
 const only = (stage: Stage, keyword: string): string[] => stage.instructions.filter((i) => i.keyword === keyword).map((i) => i.args)
 const imageEnv = Object.assign({}, ...only(runtime, 'ENV').map(envOf)) as Record<string, string>
 
-t.test('three stages on a pinned slim Node 20 base', async (t) => {
+t.test('three stages on a pinned slim Node 24 (LTS) base', async (t) => {
   t.same([...byName.keys()], ['build', 'prod', 'runtime'])
   const arg = all.find((i) => i.keyword === 'ARG' && i.args.startsWith('NODE_IMAGE='))
-  t.match(arg?.args ?? '', /^NODE_IMAGE=node:20(\.\d+){0,2}-bookworm-slim(@sha256:[0-9a-f]{64})?$/, 'node:20-bookworm-slim by tag')
+  t.match(arg?.args ?? '', /^NODE_IMAGE=node:24(\.\d+){0,2}-bookworm-slim(@sha256:[0-9a-f]{64})?$/, 'node:24-bookworm-slim by tag')
   for (const stage of byName.values()) t.equal(stage.base, '${NODE_IMAGE}', `${stage.name} uses the pinned base`)
   t.ok(only(runtime, 'ARG').includes('NODE_IMAGE'), 'the runtime stage re-declares NODE_IMAGE for its label')
 })
@@ -98,6 +101,29 @@ t.test('the runtime stage copies no dev dependencies and no source', async (t) =
   t.notMatch(prodRun, /npm (install|i)\b/, 'no unlocked npm install')
   t.match(only(build, 'RUN').join('\n'), /npm run build[\s\S]*npm pack --ignore-scripts/, 'build compiles, then packs')
   t.notOk(only(prod, 'COPY').some((c) => /\bsrc\b|\btest\b/.test(c)), 'no source copied into prod')
+  // npm can print "Exit handler never called!" after a network failure and exit 0 with
+  // node_modules incomplete: a later RUN of the prod stage imports every production dependency.
+  const runs = only(prod, 'RUN')
+  const install = runs.findIndex((r) => r.includes('npm ci --omit=dev'))
+  const proof = runs.findIndex((r, i) => i > install && /\bnode -e\b[\s\S]*\bdependencies\b[\s\S]*\bimport\(/.test(r))
+  t.ok(install >= 0 && proof > install, 'after npm ci, the build imports every production dependency (a failed install fails the build)')
+})
+
+t.test('the dependency proof of the prod stage passes on a full install and fails on a broken one', async (t) => {
+  const proof = only(byName.get('prod') as Stage, 'RUN').map((r) => /^node -e "([^"]+)"$/.exec(r)?.[1]).find((s) => s !== undefined)
+  t.ok(proof, 'a RUN node -e "..." in the prod stage')
+  if (proof === undefined) return
+  const run = (cwd: string): { status: number | null; stdout: string } => {
+    const r = spawnSync(process.execPath, ['-e', proof], { cwd, encoding: 'utf8', timeout: 60_000 })
+    return { status: r.status, stdout: r.stdout }
+  }
+  const ok = run(ROOT)
+  t.equal(ok.status, 0, 'every production dependency of package.json loads from node_modules')
+  t.match(ok.stdout, /dependencies load/)
+  const broken = mkdtempSync(join(tmpdir(), 'hopwatch-deps-'))
+  t.teardown(() => rmSync(broken, { recursive: true, force: true }))
+  writeFileSync(join(broken, 'package.json'), JSON.stringify({ name: 'x', dependencies: { 'not-installed-dependency': '1.0.0' } }))
+  t.not(run(broken).status, 0, 'a dependency missing from node_modules fails the step')
 })
 
 t.test('OCI labels', async (t) => {

@@ -60,7 +60,7 @@ t.test('prod stage replayed: production dependencies only, no source, and it ser
     if (lock.packages[`node_modules/${name}`]?.dev === true) t.notOk(installed(name), `dev dependency ${name} not installed`)
   }
   t.notOk(installed('typescript') || installed('tap') || installed('@types/node'), 'no build or test tooling')
-  t.same(readdirSync(app).sort(), ['README.md', 'dist', 'node_modules', 'package-lock.json', 'package.json'], '/app holds the package and its dependencies only')
+  t.same(readdirSync(app).sort(), ['LICENSE', 'README.md', 'dist', 'node_modules', 'package-lock.json', 'package.json'], '/app holds the package (with its licence) and its dependencies only')
   t.same(readdirSync(join(app, 'dist')), ['src'], 'no compiled tests or benches')
   const listing = await run('find', [join(app, 'dist'), '-name', '*.ts', '-not', '-name', '*.d.ts'])
   t.equal(listing.stdout, '', 'no TypeScript source')
@@ -84,7 +84,7 @@ t.test('prod stage replayed: production dependencies only, no source, and it ser
   t.teardown(() => { if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL') })
   let stdout = ''
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no listening line in 15 s')), 15_000)
+    const timer = setTimeout(() => reject(new Error('no listening line in 60 s')), 60_000)
     child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); if (stdout.includes('"hopwatch listening"')) { clearTimeout(timer); resolve() } })
   })
   const healthJs = join(app, 'dist', 'src', 'cli', 'health.js')
