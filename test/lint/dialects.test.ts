@@ -1,8 +1,10 @@
 // The HAProxy, Caddyfile and VCL parsers build the shared ConfNode tree, turn broken input into
 // problems (never a throw), and the dialect is detected from the file name or the content.
+import { existsSync, readFileSync } from 'node:fs'
 import t from 'tap'
 import { parseCaddy, CADDY_GLOBAL_OPTIONS } from '../../src/lint/caddy-parser.js'
 import { detectDialect } from '../../src/lint/detect.js'
+import { atOrAbove, lintPaths } from '../../src/lint/engine.js'
 import { parseHaproxy } from '../../src/lint/haproxy-parser.js'
 import { parseVcl } from '../../src/lint/vcl-parser.js'
 import type { ConfNode } from '../../src/lint/types.js'
@@ -82,3 +84,14 @@ t.test('dialect detection: file names first, then content', async (t) => {
   t.equal(detectDialect('upstream backend {\n  server 127.0.0.1:1;\n}\nserver {\n  listen 80;\n}\n', 'x.conf'), 'nginx', 'an nginx upstream block is not an HAProxy backend')
   t.equal(detectDialect('<VirtualHost *:80>\n  ProxyPass / http://app/\n</VirtualHost>\n', 'x.conf'), 'apache', 'apache stays apache')
 })
+
+// The configs Debian's haproxy, caddy and varnish packages install: detected by content alone
+// (under a neutral name) and linted without a parse error or a warning.
+for (const [file, dialect] of [['/etc/haproxy/haproxy.cfg', 'haproxy'], ['/etc/caddy/Caddyfile', 'caddy'], ['/etc/varnish/default.vcl', 'vcl']] as const) {
+  t.test(`stock ${file}`, { skip: existsSync(file) ? false : `${file} is absent (install the Debian package to run this check)` }, async (t) => {
+    t.equal(detectDialect(readFileSync(file, 'utf8'), 'config.conf'), dialect, `detected as ${dialect} from its content`)
+    const result = lintPaths([file])
+    t.same(result.unreadable, [])
+    t.same(result.findings.filter((f) => f.ruleId === 'config-parse-error' || atOrAbove(f.severity, 'warning')).map((f) => `${f.line} ${f.ruleId}`), [], 'no parse error, no warning')
+  })
+}

@@ -64,13 +64,15 @@ export const MORE_CASES: Record<string, RuleCases> = {
       { dialect: 'vcl', code: recv('  unset req.http.Cookie-Consent;\n  if (req.http.Authorization) { return (pass); }') },
       { dialect: 'vcl', code: recv('  set req.http.X-Forwarded-Proto = "https";') },
       { dialect: 'vcl', code: recv('  # unset req.http.Authorization;\n  /* unset req.http.Authorization; */') },
-      { dialect: 'vcl', name: 'the response side', code: 'vcl 4.1;\nsub vcl_deliver {\n  unset resp.http.Authorization;\n}\n' }
+      { dialect: 'vcl', name: 'the response side', code: 'vcl 4.1;\nsub vcl_deliver {\n  unset resp.http.Authorization;\n}\n' },
+      { dialect: 'vcl', name: 'after the fetch', code: 'vcl 4.1;\nsub vcl_backend_response {\n  unset bereq.http.Authorization;\n}\nsub vcl_deliver {\n  unset req.http.Authorization;\n}\n' }
     ],
     invalid: [
       { dialect: 'vcl', code: recv('  unset req.http.Authorization;'), findings: [{ line: 4, severity: 'error', header: 'Authorization' }] },
       { dialect: 'vcl', code: recv('  if (req.url ~ "^/static/") {\n    unset req.http.cookie;\n  }'), findings: [{ line: 5, header: 'cookie' }] },
       { dialect: 'vcl', code: 'vcl 4.1;\nsub vcl_backend_fetch {\n  unset bereq.http.X-Api-Key;\n}\n', findings: [{ line: 3, header: 'X-Api-Key' }] },
-      { dialect: 'vcl', code: recv('  set req.http.Authorization = "";'), findings: [{ line: 4 }] }
+      { dialect: 'vcl', code: recv('  set req.http.Authorization = "";'), findings: [{ line: 4 }] },
+      { dialect: 'vcl', name: 'in a sub of its own (called from vcl_recv)', code: 'vcl 4.1;\nsub strip_auth {\n  unset req.http.Authorization;\n}\n', findings: [{ line: 3 }] }
     ]
   }
 }
