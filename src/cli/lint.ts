@@ -24,7 +24,8 @@ Checks NGINX and Apache httpd configs for directives that drop, replace or leak 
 is detected from the content and include / Include / IncludeOptional are followed. Kubernetes
 Ingress manifests for ingress-nginx (.yaml) are read too: auth annotations and snippets.
 HAProxy (haproxy.cfg, *.cfg), Caddyfiles (Caddyfile, *.caddy) and Varnish VCL (*.vcl) are
-checked for the lines that remove or replace credential headers and for tune.bufsize.
+checked for the lines that remove or replace credential headers and for tune.bufsize
+(Caddy import <file> and VCL include are followed).
 
 Options:
   --format text|json|sarif     output format (default: ${DEFAULTS.format})

@@ -1,6 +1,7 @@
 // Reads a config file, detects its dialect, parses it and splices its includes in place:
-// nginx `include`, Apache `Include` / `IncludeOptional`, relative to the config prefix (nginx:
-// the main file's directory; Apache: ServerRoot, else the main file's directory), globs allowed,
+// nginx `include`, Apache `Include` / `IncludeOptional`, Caddy `import <file>`, VCL `include`,
+// relative to the config prefix (nginx: the main file's directory; Apache: ServerRoot, else the
+// main file's directory), globs allowed,
 // directories read whole (Apache), cycles and runaway depth refused as problems.
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
@@ -23,9 +24,9 @@ const INCLUDE_KEYS: Record<Dialect, ReadonlySet<string>> = {
   nginx: new Set(['include']),
   apache: new Set(['include', 'includeoptional']),
   'ingress-nginx': new Set(),
-  // Caddy's `import` names snippets as often as files: not followed.
   haproxy: new Set(),
-  caddy: new Set(),
+  // Caddy's `import` names a snippet or a file (glob): followed when it looks like a path.
+  caddy: new Set(['import']),
   vcl: new Set(['include'])
 }
 
@@ -108,6 +109,7 @@ export function loadTree (file: string, text?: string, dialectHint?: Dialect, op
   const resolveInclude = (node: ConfNode): string[] => {
     const arg = node.args[0]
     if (arg === undefined || arg === '') return []
+    if (dialect === 'caddy' && !/[/.*]/.test(arg)) return [] // `import snippet-name`
     const mapped = isAbsolute(arg) ? mapRoot(arg, opts.roots ?? []) : null
     const pattern = mapped ?? (isAbsolute(arg) ? arg : join(prefix, arg))
     const optional = node.key === 'includeoptional'

@@ -1,10 +1,13 @@
 // The HAProxy, Caddyfile and VCL parsers build the shared ConfNode tree, turn broken input into
 // problems (never a throw), and the dialect is detected from the file name or the content.
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import t from 'tap'
 import { parseCaddy, CADDY_GLOBAL_OPTIONS } from '../../src/lint/caddy-parser.js'
 import { detectDialect } from '../../src/lint/detect.js'
 import { atOrAbove, lintPaths } from '../../src/lint/engine.js'
+import { runCli } from '../helpers/cli.js'
 import { parseHaproxy } from '../../src/lint/haproxy-parser.js'
 import { parseVcl } from '../../src/lint/vcl-parser.js'
 import type { ConfNode } from '../../src/lint/types.js'
@@ -95,3 +98,32 @@ for (const [file, dialect] of [['/etc/haproxy/haproxy.cfg', 'haproxy'], ['/etc/c
     t.same(result.findings.filter((f) => f.ruleId === 'config-parse-error' || atOrAbove(f.severity, 'warning')).map((f) => `${f.line} ${f.ruleId}`), [], 'no parse error, no warning')
   })
 }
+
+t.test('caddy import and vcl include are followed; an imported snippet is no missing file', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hopwatch-dialects-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  mkdirSync(join(dir, 'sites'))
+  writeFileSync(join(dir, 'Caddyfile'), '(common) {\n  encode gzip\n}\nimport sites/*.caddy\n')
+  writeFileSync(join(dir, 'sites', 'app.caddy'), ':8080 {\n  import common\n  reverse_proxy 127.0.0.1:3000 {\n    header_up -Authorization\n  }\n}\n')
+  const caddy = lintPaths([join(dir, 'Caddyfile')])
+  t.same(caddy.findings.map((f) => `${f.file.slice(dir.length)}:${f.line} ${f.ruleId}`), ['/sites/app.caddy:4 caddy-credential-header-removed'])
+  writeFileSync(join(dir, 'main.vcl'), 'vcl 4.1;\ninclude "strip.vcl";\ninclude "absent.vcl";\n')
+  writeFileSync(join(dir, 'strip.vcl'), 'sub vcl_recv {\n  unset req.http.Authorization;\n}\n')
+  const vcl = lintPaths([join(dir, 'main.vcl')])
+  t.same(vcl.findings.map((f) => `${f.file.slice(dir.length)}:${f.line} ${f.ruleId}`).sort(), ['/main.vcl:3 config-include-missing', '/strip.vcl:2 vcl-credential-header-unset'])
+})
+
+t.test('hopwatch lint (the built CLI) on a folder of HAProxy, Caddy and VCL configs', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'hopwatch-dialects-cli-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  writeFileSync(join(dir, 'haproxy.cfg'), 'global\n  tune.bufsize 8192\ndefaults\n  mode http\nfrontend fe\n  bind :80\n  http-request del-header Authorization\n')
+  writeFileSync(join(dir, 'Caddyfile'), ':80 {\n  request_header -Authorization\n}\n')
+  writeFileSync(join(dir, 'default.vcl'), 'vcl 4.1;\nsub vcl_recv {\n  unset req.http.Authorization;\n}\n')
+  const res = await runCli(['lint', dir, '--format', 'json'])
+  t.equal(res.code, 1, 'findings: exit 1')
+  const parsed: unknown = JSON.parse(res.stdout)
+  const findings = (parsed as { findings?: Array<{ ruleId: string, dialect: string }> }).findings ?? []
+  t.same(findings.map((f) => `${f.dialect} ${f.ruleId}`).sort(), ['caddy caddy-credential-header-removed', 'haproxy haproxy-bufsize-too-small', 'haproxy haproxy-credential-header-removed', 'vcl vcl-credential-header-unset'])
+  const help = await runCli(['lint', '--help'])
+  t.match(help.stdout, /HAProxy.*Caddyfiles.*Varnish VCL/s, '--help names the new dialects')
+})
