@@ -26,8 +26,8 @@ export const rule: LintRule = {
   meta: {
     id,
     severity: 'error',
-    summary: 'header_up -Authorization (or request_header -Authorization) removes a credential header.',
-    description: 'In a Caddyfile, `header_up -<Header>` inside `reverse_proxy { }` deletes the header from the request Caddy sends upstream, and `request_header -<Header>` deletes it from the request before any handler runs. Measured on Caddy 2.6.2: with `header_up -Authorization` the app never receives Authorization and answers 401 to every client.',
+    summary: 'header_up -Authorization (or request_header -Authorization, or an empty value) removes a credential header.',
+    description: 'In a Caddyfile, `header_up -<Header>` inside `reverse_proxy { }` deletes the header from the request Caddy sends upstream, and `request_header -<Header>` deletes it from the request before any handler runs; `header_up Authorization ""` sends it empty. Measured on Caddy 2.6.2: with `header_up -Authorization` the app never receives Authorization and answers 401 to every client.',
     remediation: {
       caddy: 'Remove the `header_up -<Header>` / `request_header -<Header>` line, or move it into a `handle` / `route` block that matches only the paths whose upstream must not see the credential.'
     },
@@ -40,7 +40,14 @@ export const rule: LintRule = {
       if (node.key === 'header_up' && !insideProxy(node)) continue
       // request_header may start with a matcher (`request_header /api/* -Authorization`).
       const field = node.args.find((a) => a.startsWith('-') && a.length > 1)
-      if (field === undefined) continue
+      if (field === undefined) {
+        // `header_up Authorization ""`: the header is sent with an empty value (measured).
+        const [name, value] = node.args.slice(-2)
+        if (node.args.length >= 2 && value === '' && name !== undefined && ctx.credentialHeaders.has(name.toLowerCase())) {
+          reports.push({ where: node, header: name, message: `${node.name} ${name} "" empties the client's ${name} header: the upstream receives it empty` })
+        }
+        continue
+      }
       for (const header of matching(field.slice(1), ctx.credentialHeaders)) {
         const shown = field.includes('*') ? header : field.slice(1)
         reports.push({ where: node, header: shown, message: `${node.name} ${field} removes the client's ${shown} header: the upstream never receives it` })

@@ -49,12 +49,14 @@ export const MORE_CASES: Record<string, RuleCases> = {
     valid: [
       { dialect: 'caddy', code: site('  reverse_proxy 127.0.0.1:3000 {\n    header_up -X-Debug\n    header_up X-Real-IP {remote_host}\n  }') },
       { dialect: 'caddy', code: site('  reverse_proxy 127.0.0.1:3000') },
+      { dialect: 'caddy', code: site('  reverse_proxy 127.0.0.1:3000 {\n    header_up Accept-Encoding ""\n  }') },
       { dialect: 'caddy', name: 'header_down changes the response', code: site('  reverse_proxy 127.0.0.1:3000 {\n    header_down -Authorization\n  }') },
       { dialect: 'caddy', code: site('  # request_header -Authorization\n  reverse_proxy 127.0.0.1:3000') }
     ],
     invalid: [
       { dialect: 'caddy', code: site('  reverse_proxy 127.0.0.1:3000 {\n    header_up -Authorization\n  }'), findings: [{ line: 6, severity: 'error', header: 'Authorization' }] },
       { dialect: 'caddy', code: site('  request_header -Cookie\n  reverse_proxy 127.0.0.1:3000'), findings: [{ line: 5, header: 'Cookie' }] },
+      { dialect: 'caddy', code: site('  reverse_proxy 127.0.0.1:3000 {\n    header_up Authorization ""\n  }'), findings: [{ line: 6, header: 'Authorization' }] },
       { dialect: 'caddy', code: site('  request_header /api/* -Authorization\n  reverse_proxy 127.0.0.1:3000'), findings: [{ line: 5, header: 'Authorization' }] },
       { dialect: 'caddy', code: site('  handle /api/* {\n    reverse_proxy 127.0.0.1:3000 {\n      header_up -X-Api-*\n    }\n  }'), findings: [{ line: 7, header: 'x-api-key' }] }
     ]
