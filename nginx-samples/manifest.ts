@@ -20,7 +20,7 @@ export interface SampleRequest {
   note?: string
 }
 export interface Manifest {
-  server: 'nginx' | 'apache'
+  server: 'nginx' | 'apache' | 'haproxy' | 'caddy' | 'varnish'
   config: string
   /** The config the real server runs when `config` is not one itself (an Ingress manifest). */
   runtimeConfig?: string
@@ -32,6 +32,7 @@ export interface Manifest {
   runtime: { upstream: UpstreamKind, starts?: boolean, client?: string, requests: SampleRequest[] }
 }
 
+const SERVERS: ReadonlySet<string> = new Set(['nginx', 'apache', 'haproxy', 'caddy', 'varnish'])
 const SEVERITIES: ReadonlySet<string> = new Set(['error', 'warning', 'info'])
 const UPSTREAMS: ReadonlySet<string> = new Set(['echo', 'challenge', 'big-set-cookie', 'cgi', 'fcgi'])
 
@@ -43,7 +44,7 @@ function isRecord (value: unknown): value is Record<string, unknown> {
 export function asManifest (value: unknown, where: string): Manifest {
   if (!isRecord(value)) throw new Error(`${where} is not a JSON object`)
   const { server, config, lint, runtime } = value
-  if (server !== 'nginx' && server !== 'apache') throw new Error(`${where}: "server" must be nginx or apache`)
+  if (typeof server !== 'string' || !SERVERS.has(server)) throw new Error(`${where}: "server" must be one of ${[...SERVERS].join(', ')}`)
   if (typeof config !== 'string') throw new Error(`${where}: "config" must name the config file`)
   if (!Array.isArray(lint)) throw new Error(`${where}: "lint" must list the expected findings`)
   if (!isRecord(runtime) || !Array.isArray(runtime.requests)) throw new Error(`${where}: "runtime.requests" must be a list`)

@@ -1,4 +1,4 @@
-// `hopwatch lint PATH...`: checks NGINX and Apache configs for directives that lose credentials.
+// `hopwatch lint PATH...`: checks NGINX, Apache, HAProxy, Caddy and VCL configs for directives that lose credentials.
 import { statSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -24,6 +24,9 @@ Checks NGINX and Apache httpd configs for directives that drop, replace or leak 
 (Authorization, Cookie, API keys, WWW-Authenticate). PATH may be a file or a folder; the dialect
 is detected from the content and include / Include / IncludeOptional are followed. Kubernetes
 Ingress manifests for ingress-nginx (.yaml) are read too: auth annotations and snippets.
+HAProxy (haproxy.cfg, *.cfg), Caddyfiles (Caddyfile, *.caddy) and Varnish VCL (*.vcl) are
+checked for the lines that remove or replace credential headers and for tune.bufsize
+(Caddy import <file> and VCL include are followed).
 
 Options:
   --format text|json|sarif     output format (default: ${DEFAULTS.format})

@@ -15,7 +15,7 @@ import type { ConfNode, ConfTree, LintContext, LintFinding, LintRule } from './t
 
 const MAX_WALK_DEPTH = 8
 const MAX_FILES = 50_000
-const CONFIG_EXTENSIONS = new Set(['.conf', '.nginx', '.vhost', '.htaccess', '.nginxconf'])
+const CONFIG_EXTENSIONS = new Set(['.conf', '.nginx', '.vhost', '.htaccess', '.nginxconf', '.vcl', '.caddy', '.caddyfile'])
 const YAML_EXTENSIONS = new Set(['.yaml', '.yml'])
 const EXTENSIONLESS_DIRS = new Set(['sites-available', 'sites-enabled', 'conf.d', 'vhosts.d', 'snippets'])
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'coverage', '.tap'])
@@ -42,7 +42,8 @@ export interface LintResult {
 
 function isConfigName (path: string): boolean {
   const ext = extname(path)
-  if (CONFIG_EXTENSIONS.has(ext) || basename(path) === '.htaccess') return true
+  if (CONFIG_EXTENSIONS.has(ext) || basename(path) === '.htaccess' || basename(path) === 'Caddyfile') return true
+  if (ext === '.cfg' && /^haproxy/i.test(basename(path))) return true
   return ext === '' && EXTENSIONLESS_DIRS.has(basename(join(path, '..')))
 }
 
@@ -114,7 +115,7 @@ export function lintTree (tree: ConfTree, base: BaseContext, rules: readonly Lin
         dialect: tree.dialect,
         ...(report.header !== undefined ? { header: report.header } : {}),
         ...(report.onceKey !== undefined ? { onceKey: report.onceKey } : {}),
-        fix: rule.meta.remediation[tree.dialect] ?? rule.meta.remediation.default ?? '',
+        fix: rule.meta.remediation[tree.dialect === 'vcl' ? 'varnish' : tree.dialect] ?? rule.meta.remediation.default ?? '',
         docs: rule.meta.docs
       })
     }

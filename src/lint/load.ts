@@ -1,26 +1,34 @@
 // Reads a config file, detects its dialect, parses it and splices its includes in place:
-// nginx `include`, Apache `Include` / `IncludeOptional`, relative to the config prefix (nginx:
-// the main file's directory; Apache: ServerRoot, else the main file's directory), globs allowed,
+// nginx `include`, Apache `Include` / `IncludeOptional`, Caddy `import <file>`, VCL `include`,
+// relative to the config prefix (nginx: the main file's directory; Apache: ServerRoot, else the
+// main file's directory), globs allowed,
 // directories read whole (Apache), cycles and runaway depth refused as problems.
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs'
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
 import { parseApache } from './apache-parser.js'
+import { parseCaddy } from './caddy-parser.js'
 import { detectDialect } from './detect.js'
 import { expandGlob, hasWildcard } from './glob.js'
+import { parseHaproxy } from './haproxy-parser.js'
 import { parseIngress } from './ingress-parser.js'
 import { parseNginx } from './nginx-parser.js'
 import { ConfigFileError, readConfigFile } from './read-file.js'
+import { parseVcl } from './vcl-parser.js'
 import type { ConfNode, ConfTree, Dialect, ParseProblem, ParseResult } from './types.js'
 
 const MAX_INCLUDE_DEPTH = 32
 const MAX_FILES_PER_TREE = 5_000
 const MAX_DIR_FILES = 5_000
 
-const PARSERS: Record<Dialect, (text: string, file: string) => ParseResult> = { nginx: parseNginx, apache: parseApache, 'ingress-nginx': parseIngress }
+const PARSERS: Record<Dialect, (text: string, file: string) => ParseResult> = { nginx: parseNginx, apache: parseApache, 'ingress-nginx': parseIngress, haproxy: parseHaproxy, caddy: parseCaddy, vcl: parseVcl }
 const INCLUDE_KEYS: Record<Dialect, ReadonlySet<string>> = {
   nginx: new Set(['include']),
   apache: new Set(['include', 'includeoptional']),
-  'ingress-nginx': new Set()
+  'ingress-nginx': new Set(),
+  haproxy: new Set(),
+  // Caddy's `import` names a snippet or a file (glob): followed when it looks like a path.
+  caddy: new Set(['import']),
+  vcl: new Set(['include'])
 }
 
 export interface LoadedTree {
@@ -47,7 +55,7 @@ function filesUnder (dir: string, out: string[], depth = 0): void {
   }
 }
 
-const MAIN_NAMES: Record<Dialect, readonly string[]> = { nginx: ['nginx.conf'], apache: ['apache2.conf', 'httpd.conf'], 'ingress-nginx': [] }
+const MAIN_NAMES: Record<Dialect, readonly string[]> = { nginx: ['nginx.conf'], apache: ['apache2.conf', 'httpd.conf'], 'ingress-nginx': [], haproxy: ['haproxy.cfg'], caddy: ['Caddyfile'], vcl: ['default.vcl'] }
 /** Folders whose files are included by a main config elsewhere: their relative includes resolve
  *  against that main config's folder, not their own. */
 const DEPLOYED_DIRS = new Set(['sites-available', 'sites-enabled', 'conf.d', 'conf-available', 'conf-enabled', 'vhosts.d', 'snippets', 'mods-available', 'mods-enabled', 'http.d', 'default.d'])
@@ -102,6 +110,7 @@ export function loadTree (file: string, text?: string, dialectHint?: Dialect, op
   const resolveInclude = (node: ConfNode): string[] => {
     const arg = node.args[0]
     if (arg === undefined || arg === '') return []
+    if (dialect === 'caddy' && !/[/.*]/.test(arg)) return [] // `import snippet-name`
     const mapped = isAbsolute(arg) ? mapRoot(arg, opts.roots ?? []) : null
     const pattern = mapped ?? (isAbsolute(arg) ? arg : join(prefix, arg))
     const optional = node.key === 'includeoptional'

@@ -142,3 +142,17 @@ export function nodesOf (ctx: LintContext, keys: Iterable<string> | string): Con
   for (const key of keys) out.push(...ctx.nodes(key))
   return out
 }
+
+/** HAProxy sections whose `http-request` rules apply to traffic. */
+const HAPROXY_PROXY_SECTIONS = new Set(['frontend', 'backend', 'listen', 'defaults'])
+
+/** The section a line belongs to, when it is one whose http-request rules apply to traffic. */
+export function inProxySection (node: ConfNode): boolean {
+  return node.parent !== null && HAPROXY_PROXY_SECTIONS.has(node.parent.key)
+}
+
+/** HAProxy's condition keywords: the words after them are not part of the action. */
+export function actionWords (node: ConfNode): string[] {
+  const end = node.args.findIndex((a) => a === 'if' || a === 'unless')
+  return end === -1 ? node.args : node.args.slice(0, end)
+}

@@ -1,8 +1,9 @@
 // The one tree both parsers produce, and the shapes the lint rules and formats share.
 import type { RuleMeta, Severity } from '../diagnose/meta.js'
 
-/** `ingress-nginx`: Kubernetes Ingress manifests whose annotations make ingress-nginx generate config. */
-export type Dialect = 'nginx' | 'apache' | 'ingress-nginx'
+/** `ingress-nginx`: Kubernetes Ingress manifests whose annotations make ingress-nginx generate config.
+ *  `haproxy`: haproxy.cfg; `caddy`: a Caddyfile; `vcl`: Varnish VCL. */
+export type Dialect = 'nginx' | 'apache' | 'ingress-nginx' | 'haproxy' | 'caddy' | 'vcl'
 
 /** One directive; `children` is null for a simple directive, an array for a block/section. */
 export interface ConfNode {

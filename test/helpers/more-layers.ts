@@ -44,6 +44,13 @@ export interface LayerOptions {
   directives?: string[]
   /** Squid only: options appended to the `cache_peer` line (e.g. `login=PASSTHRU`). */
   peerOptions?: string
+  /**
+   * The whole config instead of the built-in one (HAProxy's haproxy.cfg, the Caddyfile, the VCL
+   * file; Squid and lighttpd not supported), with placeholders filled: `{{LISTEN}}`
+   * (127.0.0.1:port), `{{LISTEN_PORT}}`, `{{UPSTREAM}}` (http://127.0.0.1:upstreamPort),
+   * `{{UPSTREAM_PORT}}`, `{{PREFIX}}` (the temp dir). `directives` is then ignored.
+   */
+  config?: string
   /** Listen on this port (default: a free one), when what sends to it must know it first. */
   port?: number
   /** Pass tap's `t` to stop the server in t.teardown. */
@@ -55,7 +62,27 @@ const STOP_GRACE_MS = 5_000
 
 interface Plan { args: string[]; files: Record<string, string>; env?: Record<string, string> }
 
+/** The file each server reads its config from, when `config` gives it whole. */
+const CONFIG_FILES: Partial<Record<LayerServerName, string>> = { haproxy: 'haproxy.cfg', caddy: 'Caddyfile', varnish: 'default.vcl' }
+
+function fillConfig (text: string, dir: string, port: number, up: number): string {
+  return text
+    .replaceAll('{{LISTEN}}', `127.0.0.1:${port}`)
+    .replaceAll('{{LISTEN_PORT}}', String(port))
+    .replaceAll('{{UPSTREAM}}', `http://127.0.0.1:${up}`)
+    .replaceAll('{{UPSTREAM_PORT}}', String(up))
+    .replaceAll('{{PREFIX}}', dir)
+}
+
 function plan (name: LayerServerName, dir: string, port: number, o: LayerOptions): Plan {
+  const p = builtInPlan(name, dir, port, o)
+  if (o.config === undefined) return p
+  const file = CONFIG_FILES[name]
+  if (file === undefined) throw new Error(`startLayer: a whole config is not supported for ${name}`)
+  return { ...p, files: { [file]: fillConfig(o.config, dir, port, o.upstreamPort) } }
+}
+
+function builtInPlan (name: LayerServerName, dir: string, port: number, o: LayerOptions): Plan {
   const up = o.upstreamPort
   const lines = (o.directives ?? []).map((l) => `  ${l}`).join('\n')
   switch (name) {

@@ -7,11 +7,12 @@ import { loadTree } from '../../src/lint/load.js'
 import { LINT_RULES } from '../../src/lint/rules/index.js'
 import { credentialHeaderSet } from '../../src/capture/credential-names.js'
 import { APACHE_CASES } from './cases/apache.js'
+import { MORE_CASES } from './cases/more.js'
 import { NGINX_CASES } from './cases/nginx.js'
 import type { ValidCase } from './cases/types.js'
 
 const ROOT = new URL('../../', import.meta.url).pathname
-const CASES = { ...NGINX_CASES, ...APACHE_CASES }
+const CASES = { ...NGINX_CASES, ...APACHE_CASES, ...MORE_CASES }
 const ruleFiles = readdirSync(`${ROOT}src/lint/rules`).filter((f) => f.endsWith('.ts') && f !== 'index.ts').map((f) => f.replace(/\.ts$/, ''))
 
 t.test('the registry lists exactly the rule files, id = file name', async (t) => {

@@ -1,5 +1,5 @@
 // Every nginx-samples manifest, run twice: `hopwatch lint` must give exactly the listed findings,
-// and the real server (nginx or apache2) in front of an echo upstream must show the listed
+// and the real server (nginx, apache2, haproxy, caddy or varnishd) in front of an echo upstream must show the listed
 // behaviour per credential. Lint and runtime must agree: findings at warning or above if and only
 // if some credential is dropped, replaced, rejected, hidden or served from cache.
 import { readFileSync } from 'node:fs'
@@ -10,7 +10,7 @@ import { atOrAbove, lintPaths } from '../../src/lint/engine.js'
 import { LINT_RULES } from '../../src/lint/rules/index.js'
 import { startEchoUpstream, valuesOf, type Handler } from '../helpers/echo-upstream.js'
 import { startFcgiUpstream } from './fcgi-upstream.js'
-import { hasApache, hasNginx, startApache, startNginx } from '../helpers/real-servers.js'
+import { hasSampleServer, startSampleServer } from './sample-servers.js'
 import { fill, loadSamples, makeCredentials, type Credentials, type Sample, type SampleRequest, type UpstreamKind } from './samples.js'
 
 const samples = loadSamples()
@@ -52,7 +52,7 @@ for (const sample of samples) {
     if (sample.name.endsWith('fixed')) t.notOk(result.findings.some((f) => f.severity === 'error'), 'the fixed twin has no error')
   })
 
-  const available = manifest.server === 'nginx' ? hasNginx() : hasApache()
+  const available = hasSampleServer(manifest.server)
   t.test(`${label}: real ${manifest.server} shows the listed runtime behaviour`, { skip: available ? false : `${manifest.server} is not installed` }, async (t) => {
     const creds = makeCredentials()
     const upstream = await startObserved(manifest.runtime.upstream)
@@ -62,7 +62,7 @@ for (const sample of samples) {
       files[rel] = fill(source.startsWith('@') ? readFileSync(join(sample.dir, source.slice(1)), 'utf8') : source, creds)
     }
     const config = readFileSync(join(sample.dir, manifest.runtimeConfig ?? manifest.config), 'utf8')
-    const start = manifest.server === 'nginx' ? startNginx : startApache
+    const start = (text: string, opts: typeof options): Promise<{ url: string }> => startSampleServer(manifest.server, text, opts)
     const options = { upstream: upstream.url, files, modes: manifest.modes ?? {}, t }
     if (manifest.runtime.starts === false) {
       await t.rejects(start(config, options), `${manifest.server} refuses this config`)

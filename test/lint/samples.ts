@@ -40,13 +40,14 @@ export function makeCredentials (): Credentials {
       bearer: `Bearer ${segment(24)}`,
       token: randomBytes(16).toString('hex'),
       jwt3k: `Bearer ${segment(27)}.${segment(2200)}.${segment(64)}`,
+      jwt12k: `Bearer ${segment(27)}.${segment(9200)}.${segment(64)}`,
       basic: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
     },
     htpasswd: `${user}:{SHA}${createHash('sha1').update(password).digest('base64')}\n`
   }
 }
 
-/** Replaces {{bearer}}, {{token}}, ... with this run's values. */
+/** Replaces {{bearer}}, {{token}}, {{jwt12k}} (a 12 KB Authorization), ... with this run's values. */
 export function fill (text: string, creds: Credentials): string {
-  return text.replace(/\{\{(bearer|token|jwt3k|basic|htpasswd)\}\}/g, (_m, key: string) => key === 'htpasswd' ? creds.htpasswd : (creds.values[key] ?? ''))
+  return text.replace(/\{\{(bearer|token|jwt3k|jwt12k|basic|htpasswd)\}\}/g, (_m, key: string) => key === 'htpasswd' ? creds.htpasswd : (creds.values[key] ?? ''))
 }
