@@ -38,8 +38,8 @@ export interface Started {
   stop: (signal?: NodeJS.Signals) => Promise<number | null>
 }
 
-/** Start `hopwatch serve ...` and wait for its 'hopwatch listening' log line (bounded). */
-export async function startServeProcess (args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 15_000): Promise<Started & { trafficUrl: string; adminUrl: string }> {
+/** Start `hopwatch serve ...` and wait for its 'hopwatch listening' log line (bounded: 60 s, as a loaded CI machine can take 15 s to start Node). */
+export async function startServeProcess (args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<Started & { trafficUrl: string; adminUrl: string }> {
   const { command, args: base } = cliCommand()
   const child = spawn(command, [...base, 'serve', ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   const lines: string[] = []
