@@ -65,14 +65,19 @@ async function edgeOrigin (t: Test, name: LayerServerName, o: Omit<LayerOptions,
   return await (await request(`${hw.adminUrl.replace(/\/$/, '')}/report`)).body.json() as Report
 }
 
-const EDGE_TRUTH: Array<{ name: LayerServerName; what: string; o?: Omit<LayerOptions, 'upstreamPort'>; authorization: 'intact' | 'dropped' }> = [
+/**
+ * `blamed`: the layer a certain finding names, with a clue of its fix. HAProxy without `option
+ * forwardfor` leaves no evidence, so the loss is certain but the layer is unknown.
+ */
+const EDGE_TRUTH: Array<{ name: LayerServerName; what: string; o?: Omit<LayerOptions, 'upstreamPort'>; authorization: 'intact' | 'dropped'; blamed?: [string, RegExp] }> = [
   { name: 'haproxy', what: 'defaults', authorization: 'intact' },
-  { name: 'haproxy', what: 'http-request del-header Authorization', o: { directives: ['http-request del-header Authorization'] }, authorization: 'dropped' },
+  { name: 'haproxy', what: 'http-request del-header Authorization', o: { directives: ['http-request del-header Authorization'] }, authorization: 'dropped', blamed: ['unknown-proxy', /hopwatch probe/] },
+  { name: 'haproxy', what: 'option forwardfor + del-header', o: { directives: ['option forwardfor', 'http-request del-header Authorization'] }, authorization: 'dropped', blamed: ['haproxy', /del-header/] },
   { name: 'caddy', what: 'defaults', authorization: 'intact' },
-  { name: 'caddy', what: 'header_up -Authorization', o: { directives: ['header_up -Authorization'] }, authorization: 'dropped' },
+  { name: 'caddy', what: 'header_up -Authorization', o: { directives: ['header_up -Authorization'] }, authorization: 'dropped', blamed: ['caddy', /header_up -Authorization/] },
   { name: 'varnish', what: 'defaults', authorization: 'intact' },
-  { name: 'varnish', what: 'unset req.http.Authorization', o: { directives: ['unset req.http.Authorization;'] }, authorization: 'dropped' },
-  { name: 'squid', what: 'defaults', authorization: 'dropped' },
+  { name: 'varnish', what: 'unset req.http.Authorization', o: { directives: ['unset req.http.Authorization;'] }, authorization: 'dropped', blamed: ['varnish', /unset req\.http\.Authorization/] },
+  { name: 'squid', what: 'defaults', authorization: 'dropped', blamed: ['squid', /login=PASSTHRU/] },
   { name: 'lighttpd', what: 'defaults', authorization: 'intact' }
 ]
 
@@ -87,6 +92,10 @@ for (const c of EDGE_TRUTH) {
     if (c.authorization === 'dropped') {
       t.equal(changed[0]?.confidence, 'certain', 'a certain finding')
       t.equal(changed[0]?.severity, 'error')
+      if (c.blamed !== undefined) {
+        t.equal(changed[0]?.layer, c.blamed[0], `blamed on ${c.blamed[0]}`)
+        t.match(changed[0]?.remediation ?? '', c.blamed[1], 'with the fix for that layer')
+      }
     } else {
       t.same(changed, [], 'nothing flagged')
     }
