@@ -6,10 +6,9 @@
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { createConnection } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort } from './real-servers.js'
+import { accepts, freePort } from './real-servers.js'
 
 export type LayerServerName = 'haproxy' | 'caddy' | 'varnish' | 'squid' | 'lighttpd'
 
@@ -125,16 +124,6 @@ function builtInPlan (name: LayerServerName, dir: string, port: number, o: Layer
         }
       }
   }
-}
-
-function accepts (port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ port, host: '127.0.0.1' })
-    socket.setTimeout(500)
-    socket.once('connect', () => { socket.destroy(); resolve(true) })
-    socket.once('timeout', () => { socket.destroy(); resolve(false) })
-    socket.once('error', () => { socket.destroy(); resolve(false) })
-  })
 }
 
 export async function startLayer (name: LayerServerName, o: LayerOptions): Promise<LayerServer> {

@@ -243,7 +243,8 @@ async function startOnce (kind: RealServer['kind'], configText: string, opts: St
   throw new Error(`${kind} did not accept connections on 127.0.0.1:${port}: ${log.trim().slice(-2_000)}`)
 }
 
-function accepts (port: number): Promise<boolean> {
+/** True when something accepts a TCP connection on 127.0.0.1:port (within 500 ms). */
+export function accepts (port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ port, host: '127.0.0.1' })
     socket.setTimeout(500)
