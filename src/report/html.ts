@@ -1,6 +1,7 @@
 // GET /report.html: one self-contained page a person reads in a browser. No external assets, a
 // Content-Security-Policy that forbids every script, and every dynamic string HTML-escaped
 // (header names, paths and routes come from traffic and may be hostile).
+import { UNVERIFIED } from './text.js'
 
 export interface HtmlFinding {
   rule: string
@@ -37,6 +38,7 @@ export interface HtmlReportInput {
   headers?: readonly object[]
   routes?: readonly object[]
   statuses?: object
+  upstreamTls?: string
 }
 
 const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' }
@@ -59,6 +61,7 @@ th{background:#eef0f3;font-weight:600}code{font:12px ui-monospace,monospace;back
 .finding.error{border-color:#c62828}.finding.warning{border-color:#ef8f00}.finding.info{border-color:#1565c0}
 .sev{display:inline-block;font-size:11px;font-weight:700;text-transform:uppercase;padding:1px 6px;border-radius:3px;color:#fff;background:#888}
 .sev.error{background:#c62828}.sev.warning{background:#ef8f00}.sev.info{background:#1565c0}
+.warn{background:#fdecea;border-left:4px solid #c62828;padding:8px 12px;margin:0 0 16px}
 .meta{color:#5b6570;font-size:12px}.fix{margin-top:6px}.empty{color:#5b6570;font-style:italic}
 dl.totals{display:flex;flex-wrap:wrap;gap:8px 24px;margin:0}dl.totals div{background:#fff;padding:8px 12px}dt{font-size:12px;color:#5b6570}dd{margin:0;font-size:18px;font-weight:600}
 `
@@ -115,7 +118,7 @@ export function renderReportHtml (report: HtmlReportInput): string {
 <title>hopwatch report</title><style>${STYLE}</style></head>
 <body><header><h1>hopwatch report</h1><div class="meta">generated ${escapeHtml(report.generatedAt ?? '')}${report.since === undefined ? '' : ` · since ${escapeHtml(report.since)}`}</div></header>
 <main>
-<section id="totals"><h2>Totals</h2><dl class="totals">${totals}</dl></section>
+${report.upstreamTls === 'unverified' ? `<p class="warn" id="upstream-tls"><strong>${escapeHtml(UNVERIFIED)}</strong></p>\n` : ''}<section id="totals"><h2>Totals</h2><dl class="totals">${totals}</dl></section>
 <section id="findings"><h2>Findings (${escapeHtml(findings.length)})</h2>
 ${findings.length === 0 ? '<p class="empty">No findings.</p>' : findings.map(findingHtml).join('\n')}
 </section>

@@ -11,12 +11,16 @@ function table (head: string[], rows: string[][]): string[] {
   return [line(head), ...rows.map(line)]
 }
 
+/** Said on every report of a sidecar started with --upstream-insecure. */
+export const UNVERIFIED = "upstream TLS NOT VERIFIED (--upstream-insecure): clients' credentials go to whoever answers at the upstream's address"
+
 export function renderText (report: Report): string {
   const out: string[] = []
   const t = report.totals
   out.push(`hopwatch report  ${report.generatedAt}  (since ${report.since})`)
   out.push(`exchanges ${t.exchanges}, with credentials ${t.withCredentials}, evicted ${t.evicted} (oldest forgotten first), stored ${t.stored}`)
   if (t.auditFailures > 0) out.push(`audit failures ${t.auditFailures} (traffic was forwarded regardless)`)
+  if (report.upstreamTls === 'unverified') out.push(UNVERIFIED)
   if (t.refused > 0) out.push(`refused by the HTTP parser ${t.refused} (malformed or smuggling-shaped requests, answered 400/408/431, never forwarded)`)
   out.push('')
   out.push(`FINDINGS (${report.findings.length})`)

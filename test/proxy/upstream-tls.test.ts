@@ -76,6 +76,8 @@ t.test('--upstream-insecure: forwarded, warned at start, every exchange marked',
   t.match(JSON.parse(exchangeLine ?? '{}'), { upstreamTls: 'unverified', status: 200 })
   const report = await (await fetch(`${hw.adminUrl}/report`)).json() as { upstreamTls?: string }
   t.equal(report.upstreamTls, 'unverified')
+  t.match(await (await fetch(`${hw.adminUrl}/report?format=text`)).text(), /upstream TLS NOT VERIFIED/, 'the text report says so')
+  t.match(await (await fetch(`${hw.adminUrl}/report.html`)).text(), /id="upstream-tls"/, 'and the HTML report')
 })
 
 t.test('--upstream-ca and --upstream-insecure from flags and env; bad values refused', async (t) => {
