@@ -64,11 +64,12 @@ sidecar_test () {
   check "sidecar: the image keeps its HEALTHCHECK (docker format)" test -n "$(podman inspect --format '{{.Config.Healthcheck}}' "$SIDECAR" | grep -F 'hopwatch health' || true)"
   check "sidecar: podman healthcheck run passes" podman healthcheck run "$SIDECAR"
   check "sidecar: hopwatch health --ready inside the container" podman exec "$SIDECAR" hopwatch health --ready
-  # Exit 1: the report holds an error finding, the 401 that arrived without a credential.
+  # Exit 0: the 401 went to a client that never sent a credential, an anonymous 401 (info) that
+  # blames no layer, so nothing fails a CI job; the report still lists it.
   local inside=0
   podman exec "$SIDECAR" hopwatch report --format text >"$CT_TMP/inside.txt" 2>&1 || inside=$?
-  equal "sidecar: hopwatch report inside the container exits 1 (an error finding)" 1 "$inside"
-  check "sidecar: and names it: credential-missing-on-401" grep -q 'credential-missing-on-401' "$CT_TMP/inside.txt"
+  equal "sidecar: hopwatch report inside the container exits 0 (an anonymous 401 is no error)" 0 "$inside"
+  check "sidecar: and lists it: credential-missing-on-401 as INFO" grep -q 'INFO credential-missing-on-401' "$CT_TMP/inside.txt"
 
   local pid
   pid="$(podman inspect --format '{{.State.Pid}}' "$SIDECAR")"
