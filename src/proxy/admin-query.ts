@@ -22,7 +22,7 @@ export function badQuery (query: unknown): string | null {
   if (query === null || typeof query !== 'object') return null
   for (const [name, value] of Object.entries(query as Record<string, unknown>)) {
     const check = Object.hasOwn(CHECKS, name) ? CHECKS[name] : undefined
-    // Only the names the admin reads are named back: any other could be anything.
+    // Only the names the admin reads are named back: another name could be anything.
     if (Array.isArray(value)) return `${check === undefined ? 'A query parameter' : `The query parameter ${name}`} is given ${value.length} times: give each once.`
     if (check === undefined) continue
     if (typeof value !== 'string') return `The query parameter ${name} must be ${check.expect}.`

@@ -4,8 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { lint } from '../../src/cli/lint.js'
-import type { CliIO } from '../../src/cli/io.js'
+import { run } from './run-lint.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'hopwatch-lint-root-'))
 const repo = join(dir, 'repo')
@@ -18,14 +17,6 @@ for (const name of ['a', 'b']) {
   writeFileSync(join(repo, 'sites', `${name}.conf`), `server {\n  listen 80;\n  server_name ${name}.example;\n  location / {\n    include ${MISSING};\n    proxy_pass http://app_${name};\n  }\n}\n`)
 }
 writeFileSync(join(checkout, 'etc', 'nginx', 'snippets', 'hopwatch-proxy-test.conf'), 'proxy_set_header Host $host;\nproxy_set_header Authorization "";\n')
-
-async function run (...argv: string[]): Promise<{ code: number, out: string, err: string }> {
-  let out = ''
-  let err = ''
-  const io: CliIO = { stdout: (s) => { out += s }, stderr: (s) => { err += s }, env: {} }
-  const code = await lint(argv, io)
-  return { code, out, err }
-}
 
 interface Json { findings: Array<{ ruleId: string, messageId: string, severity: string, file: string }>, missingIncludes?: { includes: number, targets: number } }
 

@@ -4,8 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { lint } from '../../src/cli/lint.js'
-import type { CliIO } from '../../src/cli/io.js'
+import { run } from './run-lint.js'
 import { LINT_RULES } from '../../src/lint/rules/index.js'
 
 const SECRET = 'c2VydmljZTpodW50ZXIy-not-a-real-secret'
@@ -16,14 +15,6 @@ const warnOnly = join(dir, 'warn.conf')
 writeFileSync(broken, `server {\n  listen 80;\n  location / {\n    proxy_pass http://app;\n    proxy_set_header Authorization "Basic ${SECRET}";\n  }\n}\n`)
 writeFileSync(clean, 'server {\n  listen 80;\n  location / { proxy_pass http://app; }\n}\n')
 writeFileSync(warnOnly, 'server {\n  listen 80;\n  location / {\n    proxy_pass http://app;\n    proxy_buffer_size 1k;\n  }\n}\n')
-
-async function run (...argv: string[]): Promise<{ code: number, out: string, err: string }> {
-  let out = ''
-  let err = ''
-  const io: CliIO = { stdout: (s) => { out += s }, stderr: (s) => { err += s }, env: {} }
-  const code = await lint(argv, io)
-  return { code, out, err }
-}
 
 t.test('exit codes', async (t) => {
   t.equal((await run(clean)).code, 0, 'clean config: 0')

@@ -7,8 +7,7 @@ import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { lint } from '../../src/cli/lint.js'
-import type { CliIO } from '../../src/cli/io.js'
+import { run } from './run-lint.js'
 import { MAX_CONFIG_BYTES } from '../../src/lint/read-file.js'
 import { runCli } from '../helpers/cli.js'
 
@@ -25,14 +24,6 @@ t.before(async () => {
   await new Promise<void>((resolve) => socketServer.listen(socketPath, resolve))
 })
 t.teardown(() => new Promise<void>((resolve) => socketServer.close(() => resolve())))
-
-async function run (...argv: string[]): Promise<{ code: number, out: string, err: string }> {
-  let out = ''
-  let err = ''
-  const io: CliIO = { stdout: (s) => { out += s }, stderr: (s) => { err += s }, env: {} }
-  const code = await lint(argv, io)
-  return { code, out, err }
-}
 
 t.test('the real process: lint /dev/zero is exit 2 with one sentence, not a hang', async (t) => {
   const r = await runCli(['lint', '/dev/zero'], {}, 30_000)

@@ -3,6 +3,7 @@
 // goes to the "app", which records what reached it (raw pairs) and answers 200 or 401.
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { pairs } from '../helpers/echo-upstream.js'
 import { createCanaryTap } from '../../src/probe/tap.js'
 import { credentialHeaderSet } from '../../src/capture/credential-names.js'
 import { signedTokensIn, tokenText } from '../../src/probe/token.js'
@@ -26,7 +27,7 @@ export async function startTapServer (secret: string, opts: { appStatus?: number
   const appReceived: Array<Array<[string, string]>> = []
   let answered = 0
   const answeredNonces = new Set<string>()
-  const nonces = (pairs: Array<[string, string]>): string[] => pairs.flatMap(([, v]) => signedTokensIn(secret, tokenText(v)).map((x) => x.nonce))
+  const nonces = (lines: Array<[string, string]>): string[] => lines.flatMap(([, v]) => signedTokensIn(secret, tokenText(v)).map((x) => x.nonce))
   const server = createServer((req, res) => {
     const reply = tap(req)
     req.resume()
@@ -39,9 +40,7 @@ export async function startTapServer (secret: string, opts: { appStatus?: number
       res.end(body)
       return
     }
-    const pairs: Array<[string, string]> = []
-    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) pairs.push([req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string])
-    appReceived.push(pairs)
+    appReceived.push(pairs(req.rawHeaders))
     res.writeHead(opts.appStatus ?? 200, { 'content-type': 'application/json' })
     res.end('{"app":true}')
   })
@@ -53,8 +52,8 @@ export async function startTapServer (secret: string, opts: { appStatus?: number
     port,
     server,
     appReceived,
-    appSawSignedCanary: () => appReceived.filter((pairs) => nonces(pairs).length > 0).length,
-    appSawUnansweredCanary: () => appReceived.filter((pairs) => nonces(pairs).some((n) => !answeredNonces.has(n))).length,
+    appSawSignedCanary: () => appReceived.filter((lines) => nonces(lines).length > 0).length,
+    appSawUnansweredCanary: () => appReceived.filter((lines) => nonces(lines).some((n) => !answeredNonces.has(n))).length,
     answered: () => answered,
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()) })
   }
