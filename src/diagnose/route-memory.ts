@@ -2,7 +2,7 @@
 // (2xx) and the last failing (401) exchange of each route. At most MAX_ROUTES routes are kept;
 // the least recently updated route is forgotten first.
 import type { Exchange, SeenHeader } from '../capture/types.js'
-import { KNOWN_SCHEMES } from './rule.js'
+import { KNOWN_SCHEMES } from '../capture/credential-names.js'
 import { perShape } from '../capture/per-shape.js'
 import { leastTouched } from './least-touched.js'
 
