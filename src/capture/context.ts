@@ -2,7 +2,7 @@
 // request came through. An allowlist twice over: a header is here only by its exact name (no
 // prefix: `X-Forwarded-Access-Token` is not `X-Forwarded-For`), and its value is shown only in
 // its known shape (an IP list, a host, a trace id...). Anything else is shown as its length.
-import { foldPath } from '../store/routes.js'
+import { foldPath } from './routes.js'
 import { foldHost } from './url.js'
 import { isWordLike } from './words.js'
 

@@ -2,7 +2,7 @@
 import type { Hasher } from './fingerprint.js'
 import { connectionNominated, pairsFromObject, requestContext, seenHeaders, type RawPairs, type StageCache } from './request.js'
 import { summarizeResponse, type HeaderBag } from './response.js'
-import { foldPath, routeOf } from '../store/routes.js'
+import { foldPath, routeOf } from './routes.js'
 import { queryNames } from './url.js'
 import type { Exchange } from './types.js'
 import { detached } from './detach.js'

@@ -5,7 +5,7 @@
 import { shownScheme } from './credential-names.js'
 import { foldHost, redactUrl } from './url.js'
 import { isWordLike } from './words.js'
-import { foldPath } from '../store/routes.js'
+import { foldPath } from './routes.js'
 import type { Challenge, ResponseSummary, SetCookieSummary } from './types.js'
 
 export { redactUrl }

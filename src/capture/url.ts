@@ -1,7 +1,7 @@
 // Hosts, query strings and URLs as they may be shown: every part a token can hide in is folded
 // (userinfo, path parameters, query values, fragments, token-like path segments and host labels),
 // and what is kept is of a known safe shape.
-import { foldPath } from '../store/routes.js'
+import { foldPath } from './routes.js'
 import { detached } from './detach.js'
 import { isWordLike } from './words.js'
 

@@ -1,7 +1,7 @@
 // Redirect analysis for the probe: every Location a hop answered, whether it changes origin,
 // and which clients would drop Authorization on it (the table shared with the
 // auth-lost-on-redirect rule, src/diagnose/redirect-clients.ts).
-import { foldPath } from '../store/routes.js'
+import { foldPath } from '../capture/routes.js'
 import { describeOrigin, originChanges, originOf, redirectVerdicts } from '../diagnose/redirect-clients.js'
 
 export interface RedirectReport {

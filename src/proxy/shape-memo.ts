@@ -18,7 +18,7 @@ import { contextOf, isContextHeader, MAX_CONTEXT_VALUE, MAX_CONTEXT_VALUES } fro
 import type { Exchange, ResponseSummary } from '../capture/types.js'
 import type { Derivation } from '../diagnose/types.js'
 import { VALUE_HEADERS } from '../diagnose/view.js'
-import { routeOf } from '../store/routes.js'
+import { routeOf } from '../capture/routes.js'
 
 /** Shapes remembered; the memo starts afresh when full (a burst of new shapes costs a rebuild each). */
 const MAX_SHAPES = 1024

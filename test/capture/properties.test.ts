@@ -9,7 +9,7 @@ import { parseChallenges, parseSetCookies, redactUrl, summarizeResponse } from '
 import { BUILTIN_CREDENTIAL_HEADERS, credentialHeaderSet } from '../../src/capture/credential-names.js'
 import { parseNginx } from '../../src/lint/nginx-parser.js'
 import { parseApache } from '../../src/lint/apache-parser.js'
-import { routeOf } from '../../src/store/routes.js'
+import { routeOf } from '../../src/capture/routes.js'
 
 const hash = createHasher('property-key')
 const RUNS = 300

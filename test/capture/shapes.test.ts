@@ -9,7 +9,7 @@ import { contextOf, requestContext, shownHeaderName } from '../../src/capture/re
 import { createHasher, fingerprint, cookiesOf } from '../../src/capture/fingerprint.js'
 import { BUILTIN_CREDENTIAL_HEADERS } from '../../src/capture/credential-names.js'
 import { parseChallenges, parseSetCookies } from '../../src/capture/response.js'
-import { foldPath, routeOf } from '../../src/store/routes.js'
+import { foldPath, routeOf } from '../../src/capture/routes.js'
 import { SIGNATURES } from '../../src/diagnose/layers/signatures.js'
 import { VALUE_HEADERS } from '../../src/diagnose/view.js'
 

@@ -1,7 +1,7 @@
 // The bounded store: oldest forgotten first and counted; routes folded and capped.
 import t from 'tap'
 import { ExchangeStore, MAX_ROUTES } from '../../src/store/store.js'
-import { routeOf } from '../../src/store/routes.js'
+import { routeOf } from '../../src/capture/routes.js'
 import type { Exchange } from '../../src/capture/types.js'
 
 function exchange (id: number, path = '/x', status = 200): Exchange {

@@ -1,7 +1,7 @@
 // Fold paths so that no id or token in a path is shown or stored: a segment stays as it is only
 // when it reads like words (src/capture/words.ts); ids become `:id`, anything else `:token`.
 // Routes (`/users/:id`) and the stored path of every exchange are folded the same way.
-import { isWordLike } from '../capture/words.js'
+import { isWordLike } from './words.js'
 
 const NUMERIC = /^\d+$/
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
