@@ -11,7 +11,7 @@ import type { Diagnoser, Finding } from '../diagnose/types.js'
 import type { ExchangeStore } from '../store/store.js'
 import { exchangeLogWriter } from './log-line.js'
 import { ShapeMemo } from './shape-memo.js'
-import type { Pending } from './traffic.js'
+import type { Pending } from '../capture/pending.js'
 
 export interface ExchangeObserver { observe: (exchange: Exchange, findings: Finding[]) => void }
 
@@ -71,7 +71,7 @@ export class Auditor {
 
   afterResponse (request: FastifyRequest, reply: FastifyReply, durationMs: number): void {
     try {
-      const pending = request.hw
+      const pending = request.pending
       const input: ExchangeInput = {
         id: this.nextId(),
         startedAt: Date.now() - durationMs,

@@ -6,8 +6,9 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { Config } from '../config/config.js'
-import { copyCredentialPairs, type RawPairs } from '../capture/request.js'
+import { copyCredentialPairs } from '../capture/request.js'
 import type { HeaderBag } from '../capture/response.js'
+import type { Pending } from '../capture/pending.js'
 import { connectRefusal, REFUSALS, upstreamFailure, type Refusal } from './errors.js'
 import { forwardedCredentials, relay, upstreamLines, type RelayHooks } from './forward.js'
 import { refusedTarget } from './request-target.js'
@@ -19,20 +20,9 @@ import { answerClientError, clientTimeoutOptions } from './client-timeout.js'
 import type { Auditor } from './audit.js'
 import { PAIR_KEY } from '../probe/pairing.js'
 
-/** What the hot path notes for one request; read after the response by the Auditor. */
-export interface Pending {
-  arrivedPairs: RawPairs
-  /** The credential headers that left for the upstream (websockets: the whole header object). */
-  forwarded: Record<string, unknown> | null
-  upstreamHeaders: HeaderBag | null
-  error: { code: string; message: string } | null
-  websocket: boolean
-  /** Edge/origin correlation id, when taps are paired. */
-  pairId: string | null
-}
-
 declare module 'fastify' {
-  interface FastifyRequest { hw: Pending | null }
+  /** `pending`: what the hot path noted for this request (null until noted), audited after the response. */
+  interface FastifyRequest { pending: Pending | null }
 }
 
 /**
@@ -77,7 +67,7 @@ function newPending (request: FastifyRequest, names: ReadonlySet<string>): Pendi
     websocket: false,
     pairId: null
   }
-  request.hw = pending
+  request.pending = pending
   return pending
 }
 
@@ -138,7 +128,7 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
   })
   // Once every plugin has added its 'upgrade' listener: an h2c offer is served as HTTP/1.1.
   app.addHook('onReady', async () => { serveH2cOffersAsHttp1(app.server) })
-  app.decorateRequest('hw', null)
+  app.decorateRequest('pending', null)
 
   if (options.answer !== undefined) {
     const answer = options.answer
@@ -171,10 +161,10 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
   app.addHook('onClose', async () => { await pool.destroy() })
   // One object for every request (no closures on the hot path).
   const hooks: RelayHooks = {
-    onHeaders: (request, headers) => { if (request.hw !== null) request.hw.upstreamHeaders = headers as HeaderBag },
+    onHeaders: (request, headers) => { if (request.pending !== null) request.pending.upstreamHeaders = headers as HeaderBag },
     onError: (request, reply, error) => {
       const failure = upstreamFailure(error, config.upstreamTimeoutMs)
-      if (request.hw !== null) request.hw.error = { code: failure.code, message: failure.message }
+      if (request.pending !== null) request.pending.error = { code: failure.code, message: failure.message }
       reply.code(failure.status).header('content-type', 'application/json; charset=utf-8').send(failure.body)
     }
   }

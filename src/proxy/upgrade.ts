@@ -16,7 +16,7 @@ import { PAIR_KEY } from '../probe/pairing.js'
 import type { Auditor } from './audit.js'
 import { upstreamFailure } from './errors.js'
 import { FLUSH_GRACE_MS, joinSockets } from './tunnel.js'
-import type { Pending } from './traffic.js'
+import type { Pending } from '../capture/pending.js'
 
 export interface UpgradeOptions {
   upstream: URL
