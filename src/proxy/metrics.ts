@@ -7,7 +7,7 @@ import { BUILTIN_CREDENTIAL_HEADERS } from '../capture/credential-names.js'
 import type { Exchange, SeenHeader } from '../capture/types.js'
 import { perShape } from '../capture/per-shape.js'
 import { RULES } from '../diagnose/rules/index.js'
-import { PAIR_RULE } from '../probe/pairing.js'
+import { PAIR_RULE } from '../pairing/pairing.js'
 import type { Finding } from '../diagnose/types.js'
 
 export interface MetricsOptions {

@@ -18,7 +18,7 @@ import { forwardUpgrades } from './upgrade.js'
 import { tlsConnectOptions } from './upstream-tls.js'
 import { answerClientError, clientTimeoutOptions } from './client-timeout.js'
 import type { Auditor } from './audit.js'
-import { PAIR_KEY } from '../probe/pairing.js'
+import { PAIR_KEY } from '../pairing/pairing.js'
 
 declare module 'fastify' {
   /** `pending`: what the hot path noted for this request (null until noted), audited after the response. */

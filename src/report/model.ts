@@ -2,7 +2,7 @@
 import type { DiagnosisSnapshot, FindingGroup, LayerReport } from '../diagnose/types.js'
 import type { ExchangeStore } from '../store/store.js'
 import { SEVERITY_ORDER } from '../diagnose/meta.js'
-import type { PairingCounts } from '../probe/pairing.js'
+import type { PairingCounts } from '../pairing/pairing.js'
 
 /** Between the edge and origin taps: pairs made and, per credential header, what the layers did. */
 export type PairingReport = PairingCounts & { edgeExchanges: number }

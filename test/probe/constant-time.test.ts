@@ -46,7 +46,7 @@ t.test('tap answers: the answer MAC is compared with timingSafeEqual', async (t)
 
 t.test('edge/origin pair stamps: compared with timingSafeEqual', async (t) => {
   const spy = spyCrypto()
-  const pairing = await t.mockImport<typeof import('../../src/probe/pairing.js')>('../../src/probe/pairing.js', { 'node:crypto': spy.module })
+  const pairing = await t.mockImport<typeof import('../../src/pairing/pairing.js')>('../../src/pairing/pairing.js', { 'node:crypto': spy.module })
   const p = pairing.createPairing()
   const stamp = p.stamp()
   t.equal(p.read([stamp.name, stamp.value]).status, 'valid')

@@ -3,8 +3,8 @@
 // The real-server version is test/diagnose/integration/truth-taps.test.ts.
 import t from 'tap'
 import type { ResponseSummary } from '../../src/capture/types.js'
-import { createPairing } from '../../src/probe/pairing.js'
-import { compareResponses } from '../../src/probe/pair-response.js'
+import { createPairing } from '../../src/pairing/pairing.js'
+import { compareResponses } from '../../src/pairing/pair-response.js'
 
 const response = (over: Partial<ResponseSummary> = {}): ResponseSummary => ({
   status: 401,

@@ -4,11 +4,9 @@
 // If a layer drops the stamp, that is counted, and pairing falls back to method + path only
 // when exactly one waiting observation matches (confidence `likely`); otherwise none is made.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import type { Exchange, ResponseSummary, SeenHeader } from '../capture/types.js'
-import { recogniseLayers } from '../diagnose/layers/index.js'
-import type { Confidence, LayerId } from '../diagnose/meta.js'
+import type { Confidence } from '../diagnose/meta.js'
 import type { Finding } from '../diagnose/types.js'
-import { viewOf } from '../diagnose/view.js'
+import type { Observation } from './observation.js'
 import { compareSides, type PairedHeader } from './pair-verdict.js'
 import { betweenFindings, layersBetween } from './pair-findings.js'
 import { compareResponses, type ResponseChange } from './pair-response.js'
@@ -27,29 +25,6 @@ export interface PairingOptions {
   ttlMs?: number
   maxPending?: number
   now?: () => number
-}
-
-export interface Observation {
-  method: string
-  /** Path without the query. */
-  path: string
-  /** Exchange.arrived at that tap (fingerprints from the same process hasher). */
-  arrived: SeenHeader[]
-  /** What the tap's upstream answered; the response headers are compared across the taps. */
-  response?: ResponseSummary
-  /** The exchange's id at that tap (the origin's findings are grouped by it). */
-  exchangeId?: string
-  /** Layers recognised at that tap: the ones the origin sees and the edge does not are between them. */
-  layers?: LayerId[]
-}
-
-/** The observation of an exchange at a tap: what pairing compares. Never throws (layers fail open). */
-export function observationOf (exchange: Exchange): Observation {
-  let layers: LayerId[] = []
-  try {
-    layers = recogniseLayers(viewOf(exchange), exchange).map((l) => l.id)
-  } catch { /* fail open: the pair is still compared, blamed on an unknown proxy */ }
-  return { method: exchange.method, path: exchange.path, arrived: exchange.arrived, response: exchange.response, exchangeId: exchange.id, layers }
 }
 
 export type StampStatus = 'valid' | 'missing' | 'forged'

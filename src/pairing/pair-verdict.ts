@@ -2,7 +2,7 @@
 // fingerprints only (keyed hashes from one process, lengths, schemes, cookie hashes): the same
 // verdict words as the probe, for real traffic.
 import type { Fingerprint, SeenHeader } from '../capture/types.js'
-import type { ModifiedHow, Verdict } from './verdict.js'
+import type { ModifiedHow, Verdict } from '../probe/verdict.js'
 
 export interface PairedHeader {
   /** Name as the client sent it at the edge (or as it arrived, for `added`). */

@@ -3,7 +3,7 @@
 import t from 'tap'
 import { request } from 'undici'
 import { hasApache, hasNginx, startApache, startNginx } from '../helpers/real-servers.js'
-import { createPairing, PAIR_HEADER } from '../../src/probe/pairing.js'
+import { createPairing, PAIR_HEADER } from '../../src/pairing/pairing.js'
 import { startPairHarness } from './pair-harness.js'
 
 const nginxConf = (extra = '') => `server { listen {{LISTEN}}; location / { ${extra} proxy_pass {{UPSTREAM}}; } }`

@@ -7,7 +7,7 @@ import { request } from 'undici'
 import { credentialHeaderSet } from '../../src/capture/credential-names.js'
 import { createHasher } from '../../src/capture/fingerprint.js'
 import { copyCredentialPairs, seenHeaders } from '../../src/capture/request.js'
-import { createPairing, PAIR_KEY, type Pairing, type PairResult } from '../../src/probe/pairing.js'
+import { createPairing, PAIR_KEY, type Pairing, type PairResult } from '../../src/pairing/pairing.js'
 
 const names = credentialHeaderSet([])
 const hasher = createHasher(null)

@@ -8,7 +8,7 @@ import { stripRemedy } from '../diagnose/remedies.js'
 import { ANONYMOUS_SUMMARY } from '../diagnose/rules/credential-missing-on-401.js'
 import type { Finding } from '../diagnose/types.js'
 import type { PairedHeader } from './pair-verdict.js'
-import type { Observation } from './pairing.js'
+import type { Observation } from './observation.js'
 import type { ResponseChange } from './pair-response.js'
 
 const PAIR_RULE = 'credential-changed-between-taps'
