@@ -1,6 +1,6 @@
 // The shape of every nginx-samples/<rule>/<name>.json manifest (see README.md here), and its
 // validator. test/lint/samples.test.ts reads the manifests through asManifest().
-import type { Severity } from '../src/diagnose/meta.js'
+import type { Severity } from '../src/rules/meta.js'
 
 export type RequestOutcome = 'intact' | 'dropped' | 'replaced' | 'rejected'
 export type ResponseOutcome = 'kept' | 'hidden'

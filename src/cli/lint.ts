@@ -2,7 +2,7 @@
 import { statSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import type { Severity } from '../diagnose/meta.js'
+import type { Severity } from '../rules/meta.js'
 import { atOrAbove, lintPaths } from '../lint/engine.js'
 import { formatJson } from '../lint/format/json.js'
 import { formatSarif } from '../lint/format/sarif.js'

@@ -1,7 +1,7 @@
 // Bounded aggregation of findings and layer sightings for the report. Findings are grouped by
 // rule + header + layer + route; at most `maxGroups` groups are kept and the least recently
 // seen group is forgotten first (counted in `evicted`). Layers are a closed set, so bounded.
-import { SEVERITY_ORDER, type LayerId } from './meta.js'
+import { SEVERITY_ORDER, type LayerId } from '../rules/meta.js'
 import { CONFIDENCE_RANK } from './evidence.js'
 import { leastTouched } from './least-touched.js'
 import type { Finding, FindingGroup, LayerReport, LayerSighting } from './types.js'

@@ -11,7 +11,7 @@
 // An error needs likely or certain evidence: a finding of error severity made on `possible`
 // evidence is reported as a warning, and `hopwatch report` exits 1 only on errors. A 401 to a
 // client with no sign of ever sending a credential blames nobody: it is counted (info).
-import type { Confidence, Severity } from './meta.js'
+import type { Confidence, Severity } from '../rules/meta.js'
 
 export const CONFIDENCE_RANK: Readonly<Record<Confidence, number>> = { possible: 0, likely: 1, certain: 2 }
 

@@ -3,7 +3,7 @@
 // src/diagnose/evidence.ts). Names only, never values.
 import type { Exchange } from '../capture/types.js'
 import type { ClientMemory } from './client-memory.js'
-import type { Confidence } from './meta.js'
+import type { Confidence } from '../rules/meta.js'
 import { displayName } from './rule.js'
 import { RENAMES } from './rules/credential-renamed.js'
 

@@ -1,6 +1,6 @@
 // What strips a credential header at each layer, and the line that fixes it. Used by every rule
 // that blames a layer for a missing credential. Sources per layer: docs/rules/credential-missing-on-401.md.
-import type { LayerId } from './meta.js'
+import type { LayerId } from '../rules/meta.js'
 
 export const STRIP_CAUSES: Readonly<Partial<Record<LayerId | 'default', string>>> = {
   nginx: 'NGINX: look for `proxy_set_header Authorization "";` in the server/location. `proxy_set_header` is ' +

@@ -2,7 +2,7 @@
 import { KNOWN_SCHEMES } from '../capture/credential-names.js'
 import type { Exchange, Fingerprint, SeenHeader } from '../capture/types.js'
 import { perShape } from '../capture/per-shape.js'
-import type { Confidence, LayerId, RuleMeta, Severity } from './meta.js'
+import type { Confidence, LayerId, RuleMeta, Severity } from '../rules/meta.js'
 import type { ClientMemory } from './client-memory.js'
 import type { RouteMemory } from './route-memory.js'
 import { severityFor } from './evidence.js'

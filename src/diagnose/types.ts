@@ -1,6 +1,6 @@
 // The contract between the sidecar (store, report, admin) and the diagnosis.
 import type { Exchange } from '../capture/types.js'
-import type { Confidence, LayerId, Severity } from './meta.js'
+import type { Confidence, LayerId, Severity } from '../rules/meta.js'
 import type { ExchangeView } from './view.js'
 
 /** A layer recognised from the evidence one exchange carries. */

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, extname, join } from 'node:path'
 import { credentialHeaderSet } from '../capture/credential-names.js'
-import { SEVERITY_ORDER, type Severity } from '../diagnose/meta.js'
+import { SEVERITY_ORDER, type Severity } from '../rules/meta.js'
 import { pruneInactiveSections } from './apache-defines.js'
 import { isIngressManifest } from './ingress-parser.js'
 import { snippetTrees } from './ingress-snippets.js'

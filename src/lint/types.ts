@@ -1,5 +1,5 @@
 // The one tree both parsers produce, and the shapes the lint rules and formats share.
-import type { RuleMeta, Severity } from '../diagnose/meta.js'
+import type { RuleMeta, Severity } from '../rules/meta.js'
 
 /** `ingress-nginx`: Kubernetes Ingress manifests whose annotations make ingress-nginx generate config.
  *  `haproxy`: haproxy.cfg; `caddy`: a Caddyfile; `vcl`: Varnish VCL. */

@@ -2,7 +2,7 @@
 // pair-findings.ts both depend on it, not on each other.
 import type { Exchange, ResponseSummary, SeenHeader } from '../capture/types.js'
 import { recogniseLayers } from '../diagnose/layers/index.js'
-import type { LayerId } from '../diagnose/meta.js'
+import type { LayerId } from '../rules/meta.js'
 import { viewOf } from '../diagnose/view.js'
 
 export interface Observation {

@@ -3,7 +3,7 @@
 // layers recognised at the origin tap and not at the edge. When the edge tap saw the client send
 // no credential at all, the origin's credential-missing-on-401 is taken back: no layer is blamed.
 import type { ResponseSummary } from '../capture/types.js'
-import type { Confidence, LayerId } from '../diagnose/meta.js'
+import type { Confidence, LayerId } from '../rules/meta.js'
 import { stripRemedy } from '../diagnose/remedies.js'
 import { ANONYMOUS_SUMMARY } from '../diagnose/rules/credential-missing-on-401.js'
 import type { Finding } from '../diagnose/types.js'

@@ -5,7 +5,7 @@
 // origins only: never a cookie value, a realm's secret or a Location's path and query.
 import type { Challenge, ResponseSummary, SetCookieSummary } from '../capture/types.js'
 import { describeOrigin, originOf } from '../diagnose/redirect-clients.js'
-import type { Severity } from '../diagnose/meta.js'
+import type { Severity } from '../rules/meta.js'
 
 export interface ResponseChange {
   header: 'www-authenticate' | 'proxy-authenticate' | 'set-cookie' | 'location'

@@ -4,7 +4,7 @@
 // If a layer drops the stamp, that is counted, and pairing falls back to method + path only
 // when exactly one waiting observation matches (confidence `likely`); otherwise none is made.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import type { Confidence } from '../diagnose/meta.js'
+import type { Confidence } from '../rules/meta.js'
 import type { Finding } from '../diagnose/types.js'
 import type { Observation } from './observation.js'
 import { compareSides, type PairedHeader } from './pair-verdict.js'

@@ -3,7 +3,7 @@
 // routes are summed; findings are grouped across replicas (same rule, header, layer and route)
 // with a count per replica; layers are united. Fingerprints made with different keys cannot be
 // compared, so reports whose fingerprint key ids differ are not merged.
-import { SEVERITY_ORDER, type Confidence } from '../diagnose/meta.js'
+import { SEVERITY_ORDER, type Confidence } from '../rules/meta.js'
 import type { FindingGroup, LayerReport } from '../diagnose/types.js'
 import type { HeaderRow, Report, RouteRow } from './model.js'
 

@@ -1,7 +1,7 @@
 // The report: one JSON model (scripts read it: keep these names), built from the store.
 import type { DiagnosisSnapshot, FindingGroup, LayerReport } from '../diagnose/types.js'
 import type { ExchangeStore } from '../store/store.js'
-import { SEVERITY_ORDER } from '../diagnose/meta.js'
+import { SEVERITY_ORDER } from '../rules/meta.js'
 import type { PairingCounts } from '../pairing/pairing.js'
 
 /** Between the edge and origin taps: pairs made and, per credential header, what the layers did. */

@@ -2,7 +2,7 @@
 // Header evidence can be forged by a client, so a sighting from headers alone is at most
 // `likely` unless two independent strong clues agree.
 import type { Exchange } from '../../capture/types.js'
-import type { Confidence, LayerId } from '../meta.js'
+import type { Confidence, LayerId } from '../../rules/meta.js'
 import type { LayerSighting } from '../types.js'
 import type { ExchangeView } from '../view.js'
 import { SIGNATURES, type Clue, type Signature } from './signatures.js'

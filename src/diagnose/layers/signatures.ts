@@ -1,7 +1,7 @@
 // What each layer leaves in the request headers, as a lookup table. `strong` evidence alone makes
 // a layer likely; `weak` evidence only makes it possible. Sources are cited in docs/rules/credential-missing-on-401.md.
 import type { Exchange } from '../../capture/types.js'
-import type { LayerId } from '../meta.js'
+import type { LayerId } from '../../rules/meta.js'
 import type { ExchangeView } from '../view.js'
 
 export interface Clue {

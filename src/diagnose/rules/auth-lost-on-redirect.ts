@@ -2,7 +2,7 @@
 // clients drop the header when they follow it, and the next hop answers 401.
 import type { Exchange } from '../../capture/types.js'
 import type { RedirectSeen } from '../client-memory.js'
-import type { RuleMeta } from '../meta.js'
+import type { RuleMeta } from '../../rules/meta.js'
 import { describeOrigin, originChanges, originOf, redirectVerdicts, type Origin } from '../redirect-clients.js'
 import { NO_FINDINGS, displayName, duration, finding, type RuleContext, type RuntimeRule } from '../rule.js'
 import type { ExchangeView } from '../view.js'

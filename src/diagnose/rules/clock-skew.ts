@@ -1,6 +1,6 @@
 // Clocks that disagree: the upstream's Date header vs this host, or a token issued in the future.
 import type { Exchange } from '../../capture/types.js'
-import type { RuleMeta } from '../meta.js'
+import type { RuleMeta } from '../../rules/meta.js'
 import { NO_FINDINGS, describeJwt, duration, finding, isoSeconds, jwtsOf, type JwtSeen, type RuleContext, type RuntimeRule } from '../rule.js'
 import type { Finding } from '../types.js'
 

@@ -1,6 +1,6 @@
 // A credential header arrived at hopwatch and did not leave for the upstream.
 import type { Exchange } from '../../capture/types.js'
-import type { RuleMeta } from '../meta.js'
+import type { RuleMeta } from '../../rules/meta.js'
 import { NO_FINDINGS, displayName, finding, headerOf, type RuleContext, type RuntimeRule } from '../rule.js'
 import type { Finding } from '../types.js'
 

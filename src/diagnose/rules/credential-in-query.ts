@@ -1,6 +1,6 @@
 // Credentials in the query string end up in access logs, browser history and Referer headers.
 import type { Exchange } from '../../capture/types.js'
-import type { RuleMeta } from '../meta.js'
+import type { RuleMeta } from '../../rules/meta.js'
 import { NO_FINDINGS, finding, type RuleContext, type RuntimeRule } from '../rule.js'
 import type { Finding } from '../types.js'
 

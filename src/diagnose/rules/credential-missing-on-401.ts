@@ -4,7 +4,7 @@
 // redirect's doing; a 401 to a client with no sign of ever sending a credential is counted (info).
 import type { Challenge, Exchange } from '../../capture/types.js'
 import { atMost } from '../evidence.js'
-import type { Confidence, RuleMeta } from '../meta.js'
+import type { Confidence, RuleMeta } from '../../rules/meta.js'
 import { pathOf } from '../client-memory.js'
 import { clientSign, nameHeader } from '../missing-evidence.js'
 import { NOT_BLAMEABLE, STRIP_CAUSES, stripRemedy } from '../remedies.js'

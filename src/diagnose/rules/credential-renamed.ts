@@ -1,7 +1,7 @@
 // A credential arrived under another name: API Gateway's x-amzn-Remapped-Authorization,
 // Google ESPv2 / API Gateway's X-Forwarded-Authorization, or an X-Original-Authorization copy.
 import type { Exchange } from '../../capture/types.js'
-import type { LayerId, RuleMeta } from '../meta.js'
+import type { LayerId, RuleMeta } from '../../rules/meta.js'
 import { NO_FINDINGS, finding, type RuleContext, type RuntimeRule } from '../rule.js'
 import type { Finding } from '../types.js'
 

@@ -5,7 +5,7 @@
 // added after that: `RequestHeader add`. The blame follows that evidence, not the client by default.
 import type { Exchange, SeenHeader } from '../../capture/types.js'
 import { atMost } from '../evidence.js'
-import type { RuleMeta } from '../meta.js'
+import type { RuleMeta } from '../../rules/meta.js'
 import { NO_FINDINGS, displayName, finding, type RuleContext, type RuntimeRule } from '../rule.js'
 import type { Finding, LayerSighting } from '../types.js'
 

@@ -1,6 +1,6 @@
 // A 403 with credentials present: authentication worked, authorisation refused.
 import type { Exchange } from '../../capture/types.js'
-import type { RuleMeta } from '../meta.js'
+import type { RuleMeta } from '../../rules/meta.js'
 import { NO_FINDINGS, describeJwt, describeValue, finding, jwtsOf, type RuleContext, type RuntimeRule } from '../rule.js'
 import type { Finding } from '../types.js'
 

@@ -1,6 +1,6 @@
 // A JWT whose `nbf` is after this host's clock (RFC 7519 section 4.1.5).
 import type { Exchange } from '../../capture/types.js'
-import type { RuleMeta } from '../meta.js'
+import type { RuleMeta } from '../../rules/meta.js'
 import { NO_FINDINGS, describeJwt, duration, finding, isoSeconds, jwtsOf, type JwtSeen, type RuleContext, type RuntimeRule } from '../rule.js'
 import type { Finding } from '../types.js'
 

@@ -2,7 +2,7 @@
 // quotes, control characters, or Basic credentials that are not base64 of `user:password`.
 import { SCHEMED_HEADERS } from '../../capture/credential-names.js'
 import type { Exchange, Fingerprint, SeenHeader } from '../../capture/types.js'
-import { SEVERITY_ORDER, type RuleMeta, type Severity } from '../meta.js'
+import { SEVERITY_ORDER, type RuleMeta, type Severity } from '../../rules/meta.js'
 import { KNOWN_SCHEMES, NO_FINDINGS, describeValue, finding, type RuleContext, type RuntimeRule } from '../rule.js'
 import type { Finding } from '../types.js'
 

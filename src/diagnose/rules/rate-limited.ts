@@ -1,6 +1,6 @@
 // 429 (or 503 with Retry-After): the failure is a quota, not the credential.
 import type { Exchange } from '../../capture/types.js'
-import type { RuleMeta } from '../meta.js'
+import type { RuleMeta } from '../../rules/meta.js'
 import { NO_FINDINGS, finding, type RuleContext, type RuntimeRule } from '../rule.js'
 import type { Finding } from '../types.js'
 

@@ -1,6 +1,6 @@
 // A JWT from another environment: `iss` or `aud` not among --expect-issuer / --expect-audience.
 import type { Exchange } from '../../capture/types.js'
-import type { RuleMeta } from '../meta.js'
+import type { RuleMeta } from '../../rules/meta.js'
 import { NO_FINDINGS, describeJwt, finding, jwtsOf, type RuleContext, type RuntimeRule } from '../rule.js'
 import type { Finding } from '../types.js'
 

@@ -1,7 +1,7 @@
 // For a route with both 2xx and 401 exchanges: what the working call carried that the failing
 // one did not (credential headers, schemes, JWT issuers and audiences), by name only.
 import type { Exchange, SeenHeader } from '../../capture/types.js'
-import type { RuleMeta } from '../meta.js'
+import type { RuleMeta } from '../../rules/meta.js'
 import { clientSign } from '../missing-evidence.js'
 import { profileOf, sampleOf, type CallSample, type CredentialProfile } from '../route-memory.js'
 import { NO_FINDINGS, finding, type RuleContext, type RuntimeRule } from '../rule.js'

@@ -1,6 +1,6 @@
 // A 401 without a WWW-Authenticate challenge (RFC 9110 section 15.5.2 requires one).
 import type { Exchange } from '../../capture/types.js'
-import type { RuleMeta } from '../meta.js'
+import type { RuleMeta } from '../../rules/meta.js'
 import { NO_FINDINGS, finding, type RuleContext, type RuntimeRule } from '../rule.js'
 import type { Finding } from '../types.js'
 

@@ -2,7 +2,7 @@
 // and helpUri, results pointing at files relative to the checkout root (%SRCROOT%).
 import { isAbsolute, relative, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import type { Severity } from '../../diagnose/meta.js'
+import type { Severity } from '../../rules/meta.js'
 import type { LintFinding, LintRule } from '../types.js'
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json'

@@ -3,7 +3,7 @@
 // the same virtual host (or in the server config) counts, including SetEnvIf's regex forms.
 // Severity follows the evidence that the backend needs Authorization: a PHP / FastCGI app is an
 // error, a CGI folder of one's own a warning, Debian's stock /usr/lib/cgi-bin info.
-import type { Severity } from '../../diagnose/meta.js'
+import type { Severity } from '../../rules/meta.js'
 import { docsPath, isFcgiHandler, partialNote, unseenInclude } from '../rule-helpers.js'
 import { enclosing } from '../tree.js'
 import type { ConfNode, LintContext, LintReport, LintRule } from '../types.js'

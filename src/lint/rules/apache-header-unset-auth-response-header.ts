@@ -3,7 +3,7 @@
 // the headers sit in the default (onsuccess) table, so `Header unset` removes the challenge, even
 // on a 401, while `Header always unset` leaves it. For a CGI script the headers sit in the `always`
 // table (mod_headers docs say the same of mod_proxy_fcgi), so there only the `always` form removes.
-import type { Severity } from '../../diagnose/meta.js'
+import type { Severity } from '../../rules/meta.js'
 import { apacheBackends, docsPath, nodesOf } from '../rule-helpers.js'
 import type { ConfNode, LintReport, LintRule } from '../types.js'
 

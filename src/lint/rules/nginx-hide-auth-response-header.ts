@@ -1,7 +1,7 @@
 // proxy_hide_header WWW-Authenticate;  -> clients never see the upstream's challenge.
 import { docsPath, nodesOf } from '../rule-helpers.js'
 import type { LintReport, LintRule } from '../types.js'
-import type { Severity } from '../../diagnose/meta.js'
+import type { Severity } from '../../rules/meta.js'
 
 const id = 'nginx-hide-auth-response-header'
 const KEYS = new Set(['proxy_hide_header', 'fastcgi_hide_header', 'grpc_hide_header', 'uwsgi_hide_header', 'scgi_hide_header'])

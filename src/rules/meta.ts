@@ -1,5 +1,7 @@
-// The shape every rule shares, runtime (src/diagnose/rules) and lint (src/lint/rules) alike:
-// a serialisable `meta` apart from the check, like ESLint rules and gixy plugins.
+// The contract every rule shares, runtime (src/diagnose/rules) and lint (src/lint/rules) alike:
+// a serialisable `meta` apart from the check, like ESLint rules and gixy plugins; severities,
+// confidences and the layers a finding can blame. Its own folder, so neither lint nor pairing
+// nor the report depends on diagnose for it.
 
 export type Severity = 'error' | 'warning' | 'info'
 export type Confidence = 'certain' | 'likely' | 'possible'
