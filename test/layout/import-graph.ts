@@ -44,6 +44,32 @@ export function readGraph (root: string): ImportGraph {
 }
 
 /**
+ * The same graph between top-level folders (`diagnose/rules/x.ts` is in `diagnose`; a file at the
+ * root is in `.`): a folder may use another only if that one never uses it back.
+ */
+export function folderGraph (graph: ImportGraph): ImportGraph {
+  const folder = (file: string): string => file.includes('/') ? file.slice(0, file.indexOf('/')) : '.'
+  const edges = new Map<string, Set<string>>()
+  for (const [file, imports] of graph) {
+    const from = folder(file)
+    const set = edges.get(from) ?? new Set<string>()
+    edges.set(from, set)
+    for (const to of imports) if (folder(to) !== from) set.add(folder(to))
+  }
+  return new Map([...edges].map(([from, to]) => [from, [...to].sort()]))
+}
+
+/** The imports that join two folders, `from -> to` file by file (to say which lines make a folder circle). */
+export function importsBetween (graph: ImportGraph, from: string, to: string): string[] {
+  const lines: string[] = []
+  for (const [file, imports] of graph) {
+    if (!file.startsWith(`${from}/`)) continue
+    for (const target of imports) if (target.startsWith(`${to}/`)) lines.push(`${file} -> ${target}`)
+  }
+  return lines
+}
+
+/**
  * Every circle, each once, as the path of files from its smallest name back to it
  * (Tarjan's strongly connected components, then one shortest circle through each file of a
  * component that is not yet on a reported circle).
