@@ -1,4 +1,5 @@
 // The runtime rule shape (ESLint/gixy style): a serialisable `meta` apart from `check`.
+// How to write one (what it may read, once per shape or per exchange): src/diagnose/RULES.md.
 import { KNOWN_SCHEMES } from '../capture/credential-names.js'
 import type { Exchange, Fingerprint, SeenHeader } from '../capture/types.js'
 import { perShape } from '../capture/per-shape.js'
@@ -37,6 +38,7 @@ export interface RuntimeRule {
    * True when the rule reads anything beyond the exchange's shape: the clock (`ctx.now`), the
    * route memory, the exchange's id, times or Date. Such rules run on every exchange; the others
    * run once per shape (see src/proxy/shape-memo.ts) and their findings are reused.
+   * src/diagnose/RULES.md lists what each kind may read, and the tests that hold rules to it.
    */
   perExchange?: boolean
 }
