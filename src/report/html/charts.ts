@@ -7,10 +7,10 @@ export interface ChartExchange { startedAt: number; clientStatus: number }
 export interface ChartRoute { method: string; route: string; unauthorized: number }
 export interface ChartHeader { name: string; arrived: number; forwarded: number }
 
-const WIDTH = 640
+const WIDTH = 480
 const MAX_BUCKETS = 60
 const MAX_BARS = 12
-const LABEL_CHARS = 34
+const LABEL_CHARS = 26
 /** Bucket widths in minutes: the smallest that fits the stored window in MAX_BUCKETS is used. */
 const STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 360, 720, 1440, 10080]
 export const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx', 'other'] as const
@@ -77,7 +77,8 @@ export function timelineChart (exchanges: readonly ChartExchange[]): string {
   const top = 10
   const plotH = 150
   const plotW = WIDTH - left - 10
-  const barW = plotW / count
+  // A short window keeps narrow bars (one wide block would read as a level, not a count).
+  const barW = Math.min(plotW / count, 36)
   const rects: string[] = []
   buckets.forEach((bucket, i) => {
     let y = top + plotH
@@ -95,7 +96,7 @@ export function timelineChart (exchanges: readonly ChartExchange[]): string {
     `<text x="${left - 4}" y="${top + 8}" text-anchor="end">${peak}</text><text x="${left - 4}" y="${top + plotH}" text-anchor="end">0</text>`,
     ...rects,
     `<text x="${left}" y="${top + plotH + 16}">${escapeHtml(dayHhmm(start))}</text>`,
-    `<text x="${WIDTH - 10}" y="${top + plotH + 16}" text-anchor="end">${escapeHtml(hhmm(start + count * step))} UTC</text>`
+    `<text x="${Math.max(left + count * barW, left + 150).toFixed(1)}" y="${top + plotH + 16}" text-anchor="end">${escapeHtml(hhmm(start + count * step))} UTC</text>`
   ].join('\n'))
   const busiest = totals.indexOf(Math.max(...totals))
   const desc = `${exchanges.length} stored exchanges from ${dayHhmm(start)} to ${hhmm(start + count * step)} UTC in ${count} bars of one ${unit}; the busiest starts at ${hhmm(start + busiest * step)} with ${totals[busiest] ?? 0}.`
@@ -107,7 +108,7 @@ interface Bar { label: string; values: ReadonlyArray<{ cls: string; n: number }>
 
 /** Horizontal bars, one row per label, one bar per series. */
 function barsSvg (bars: readonly Bar[]): Drawing {
-  const left = 230
+  const left = 170
   const rowH = 8 + 14 * (bars[0]?.values.length ?? 1)
   const plotW = WIDTH - left - 50
   const peak = Math.max(1, ...bars.flatMap((b) => b.values.map((v) => v.n)))

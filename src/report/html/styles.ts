@@ -11,7 +11,7 @@ export const STYLE = `
 body{font:14px/1.45 system-ui,sans-serif;margin:0;color:var(--fg);background:var(--bg)}
 a{color:var(--link)}
 header.top{background:var(--bar);color:var(--bar-fg);padding:16px 24px}header.top h1{margin:0;font-size:20px}
-header.top .meta{color:inherit;opacity:.8}nav a{color:inherit;margin-right:16px}
+header.top .meta{color:inherit;opacity:.85}header.top code{background:rgba(255,255,255,.16);color:inherit}nav a{color:inherit;margin-right:16px}
 main{padding:16px 24px;max-width:1200px}section{margin-bottom:28px}
 h2{font-size:16px;border-bottom:1px solid var(--line);padding-bottom:4px}h3{font-size:14px;margin:14px 0 6px}
 table{border-collapse:collapse;width:100%;background:var(--card)}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}
@@ -27,7 +27,7 @@ pre{padding:10px;white-space:pre-wrap}
 ul.evidence{margin:4px 0;padding-left:20px}
 dl.totals{display:flex;flex-wrap:wrap;gap:8px 24px;margin:0}dl.totals div{background:var(--card);padding:8px 12px}dt{font-size:12px;color:var(--muted)}dd{margin:0;font-size:18px;font-weight:600}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;background:var(--card);padding:10px 14px;margin:0}dl.facts dt{font-size:13px}dl.facts dd{font-size:13px;font-weight:400}
-.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(340px,1fr));gap:16px}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(440px,1fr));gap:16px}
 figure.chart{background:var(--card);margin:0;padding:10px 12px}figure.chart figcaption{font-weight:600;margin-bottom:6px}
 svg.chart{width:100%;height:auto;display:block}svg.chart text{fill:var(--fg);font:11px system-ui,sans-serif}
 svg.chart .axis{stroke:var(--line)}.s1xx,.sother{fill:var(--c1)}.s2xx{fill:var(--c2)}.s3xx{fill:var(--c3)}.s4xx{fill:var(--c4)}.s5xx{fill:var(--c5)}
