@@ -13,7 +13,7 @@ export interface HtmlPagesOptions {
   findingsOf?: (exchangeId: string) => readonly object[]
 }
 
-interface PageQuery { refresh?: string; method?: string; route?: string; status?: string; header?: string; limit?: string }
+export interface PageQuery { refresh?: string; method?: string; route?: string; status?: string; header?: string; limit?: string }
 
 const LIST_LIMIT = 200
 
@@ -55,22 +55,23 @@ export function sendReportPage (reply: FastifyReply, options: HtmlPagesOptions, 
   }))
 }
 
-export function registerHtmlPages (app: FastifyInstance, options: HtmlPagesOptions): void {
+/** /report/exchanges.html (and /report/exchanges?format=html): stored exchanges, filtered. */
+export function sendExchangeList (reply: FastifyReply, options: HtmlPagesOptions, q: PageQuery): FastifyReply {
   const { store } = options
-  app.get<{ Querystring: PageQuery }>('/report.html', async (request, reply) => sendReportPage(reply, options, request.query.refresh))
+  const status = given(q.status) === undefined ? undefined : Number(q.status)
+  const header = given(q.header)
+  const method = given(q.method)
+  const route = given(q.route)
+  const limit = given(q.limit) === undefined ? LIST_LIMIT : Number(q.limit)
+  // The store filters by status and header; the route is matched here (admin requests are rare).
+  const all = store.list({ limit: store.capacity, ...(status === undefined ? {} : { status }), ...(header === undefined ? {} : { header }) })
+  const match = (ex: Exchange): boolean => (method === undefined || ex.method === method) && (route === undefined || ex.route === route)
+  const found = all.filter(match)
+  const query = { limit, ...(method === undefined ? {} : { method }), ...(route === undefined ? {} : { route }), ...(status === undefined ? {} : { status }), ...(header === undefined ? {} : { header }) }
+  return sendHtml(reply, renderExchangeListHtml(found.slice(0, limit), query, found.length > limit, refreshOf(q)))
+}
 
-  app.get<{ Querystring: PageQuery }>('/report/exchanges.html', async (request, reply) => {
-    const q = request.query
-    const status = given(q.status) === undefined ? undefined : Number(q.status)
-    const header = given(q.header)
-    const method = given(q.method)
-    const route = given(q.route)
-    const limit = given(q.limit) === undefined ? LIST_LIMIT : Number(q.limit)
-    // The store filters by status and header; the route is matched here (admin requests are rare).
-    const all = store.list({ limit: store.capacity, ...(status === undefined ? {} : { status }), ...(header === undefined ? {} : { header }) })
-    const match = (ex: Exchange): boolean => (method === undefined || ex.method === method) && (route === undefined || ex.route === route)
-    const found = all.filter(match)
-    const query = { limit, ...(method === undefined ? {} : { method }), ...(route === undefined ? {} : { route }), ...(status === undefined ? {} : { status }), ...(header === undefined ? {} : { header }) }
-    return sendHtml(reply, renderExchangeListHtml(found.slice(0, limit), query, found.length > limit, refreshOf(q)))
-  })
+export function registerHtmlPages (app: FastifyInstance, options: HtmlPagesOptions): void {
+  app.get<{ Querystring: PageQuery }>('/report.html', async (request, reply) => sendReportPage(reply, options, request.query.refresh))
+  app.get<{ Querystring: PageQuery }>('/report/exchanges.html', async (request, reply) => sendExchangeList(reply, options, request.query))
 }

@@ -10,7 +10,7 @@ import { renderText } from '../report/text.js'
 import { redactedCurl } from '../report/curl.js'
 import { hostAllowed } from './admin-host.js'
 import { badQuery } from './admin-query.js'
-import { registerHtmlPages, sendExchangePage, sendReportPage } from './admin-html.js'
+import { registerHtmlPages, sendExchangeList, sendExchangePage, sendReportPage, type PageQuery } from './admin-html.js'
 
 export interface AdminOptions {
   store: ExchangeStore
@@ -125,7 +125,8 @@ export async function createAdminApp (options: AdminOptions): Promise<FastifyIns
     return report
   })
 
-  app.get<{ Querystring: { limit?: string; status?: string; header?: string } }>('/report/exchanges', async (request) => {
+  app.get<{ Querystring: PageQuery & { format?: string } }>('/report/exchanges', async (request, reply) => {
+    if (request.query.format === 'html') return sendExchangeList(reply, options, request.query)
     const { limit, status, header } = request.query
     const exchanges = options.store.list({
       limit: limit === undefined || limit === '' ? undefined : Number(limit),

@@ -104,6 +104,7 @@ t.test('the exchange list filters by route, header and status', async (t) => {
   const all = await get(`${fixture.admin}/report/exchanges.html?limit=2`)
   t.equal(all.text.match(/<tr><td><a href=/g)?.length, 2, 'limit cuts the list')
   t.match(all.text, /The newest 2 are shown/)
+  t.equal((await get(`${fixture.admin}/report/exchanges?format=html&status=401`)).text, byStatus.text, '/report/exchanges?format=html is the same page')
   const none = await get(`${fixture.admin}/report/exchanges.html?route=${encodeURIComponent('/<b>nothing')}`)
   t.match(none.text, /No stored exchange matches/)
   t.match(none.text, /&lt;b&gt;nothing/, 'the filter is shown escaped')
