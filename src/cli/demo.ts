@@ -11,13 +11,13 @@ import { EXIT_OK, type Command } from './io.js'
 
 const HOST = '127.0.0.1'
 
-async function listen (server: Server): Promise<number> {
+export async function listen (server: Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, HOST, resolve))
   return (server.address() as AddressInfo).port
 }
 
 /** The app: 200 with the right Bearer token, otherwise 401 with a Bearer challenge. */
-function demoApp (token: string): Server {
+export function demoApp (token: string): Server {
   return createServer((req, res) => {
     req.resume()
     if (req.headers.authorization === `Bearer ${token}`) {
@@ -32,7 +32,7 @@ function demoApp (token: string): Server {
 }
 
 /** The misconfigured layer: forwards to hopwatch, drops Authorization under /admin. */
-function strippingLayer (targetPort: number): Server {
+export function strippingLayer (targetPort: number): Server {
   return createServer((req: IncomingMessage, res: ServerResponse) => {
     // Like any proxy, it says so: Via (RFC 9110 7.6.3) and X-Forwarded-For.
     const headers = { ...req.headers, via: '1.1 demo-layer', 'x-forwarded-for': req.socket.remoteAddress ?? HOST }
@@ -46,7 +46,7 @@ function strippingLayer (targetPort: number): Server {
   })
 }
 
-async function send (port: number, path: string, headers: Record<string, string>): Promise<number> {
+export async function send (port: number, path: string, headers: Record<string, string>): Promise<number> {
   return await new Promise((resolve, reject) => {
     const req = httpRequest({ host: HOST, port, path, headers, timeout: 5000 }, (res) => {
       res.resume()

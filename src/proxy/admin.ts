@@ -10,6 +10,7 @@ import { renderText } from '../report/text.js'
 import { redactedCurl } from '../report/curl.js'
 import { hostAllowed } from './admin-host.js'
 import { badQuery } from './admin-query.js'
+import { registerHtmlPages, sendExchangeList, sendExchangePage, sendReportPage, type PageQuery } from './admin-html.js'
 
 export interface AdminOptions {
   store: ExchangeStore
@@ -106,7 +107,7 @@ export async function createAdminApp (options: AdminOptions): Promise<FastifyIns
     if (problem !== null) return sendError(reply, 400, 'bad_query', problem)
   })
   app.setNotFoundHandler(async (_request, reply) =>
-    sendError(reply, 404, 'not_found', 'No such admin route: see /report, /report/exchanges, /report.html, /metrics, /healthz, /readyz.'))
+    sendError(reply, 404, 'not_found', 'No such admin route: see /report, /report/exchanges, /report.html, /report/exchanges.html, /metrics, /healthz, /readyz.'))
   app.setErrorHandler(async (err: unknown, _request, reply) => {
     const code = (err as { statusCode?: unknown } | null)?.statusCode
     const status = typeof code === 'number' && code >= 400 && code < 500 ? code : 500
@@ -117,13 +118,15 @@ export async function createAdminApp (options: AdminOptions): Promise<FastifyIns
 
   app.get('/healthz', async () => ({ status: 'ok' }))
 
-  app.get<{ Querystring: { format?: string } }>('/report', async (request, reply) => {
+  app.get<{ Querystring: { format?: string; refresh?: string } }>('/report', async (request, reply) => {
+    if (request.query.format === 'html') return sendReportPage(reply, options, request.query.refresh)
     const report = options.report()
     if (wantsText(request)) return reply.type('text/plain; charset=utf-8').send(renderText(report))
     return report
   })
 
-  app.get<{ Querystring: { limit?: string; status?: string; header?: string } }>('/report/exchanges', async (request) => {
+  app.get<{ Querystring: PageQuery & { format?: string } }>('/report/exchanges', async (request, reply) => {
+    if (request.query.format === 'html') return sendExchangeList(reply, options, request.query)
     const { limit, status, header } = request.query
     const exchanges = options.store.list({
       limit: limit === undefined || limit === '' ? undefined : Number(limit),
@@ -133,8 +136,14 @@ export async function createAdminApp (options: AdminOptions): Promise<FastifyIns
     return { exchanges }
   })
 
-  app.get<{ Params: { id: string } }>('/report/exchanges/:id', async (request, reply) => {
-    const exchange = options.store.get(request.params.id)
+  registerHtmlPages(app, options)
+
+  app.get<{ Params: { id: string }, Querystring: { format?: string; refresh?: string } }>('/report/exchanges/:id', async (request, reply) => {
+    // `/report/exchanges/<id>.html` and `?format=html`: the page (ids never hold a dot).
+    const id = request.params.id
+    if (id.endsWith('.html')) return sendExchangePage(reply, options, id.slice(0, -5), request.query.refresh)
+    if (request.query.format === 'html') return sendExchangePage(reply, options, id, request.query.refresh)
+    const exchange = options.store.get(id)
     if (exchange === undefined) {
       return sendError(reply, 404, 'not_found', 'No stored exchange has this id; it may have been evicted (see totals.evicted).')
     }

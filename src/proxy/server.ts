@@ -10,7 +10,6 @@ import { Auditor } from './audit.js'
 import { createTrafficApp } from './traffic.js'
 import { createAdminApp } from './admin.js'
 import { buildReport } from '../report/model.js'
-import { renderReportHtml } from '../report/html.js'
 import { createDiagnoser } from '../diagnose/index.js'
 import { createCanaryTap } from '../probe/tap.js'
 import { createLogger } from './logger.js'
@@ -99,11 +98,6 @@ export async function startServer (config: Config, options: ServerOptions = {}):
     report,
     findingsOf: (id) => diagnoser.findingsOf(id),
     extend: (app) => {
-      app.get('/report.html', async (_request, reply) => reply
-        .type('text/html; charset=utf-8')
-        .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'")
-        .header('x-content-type-options', 'nosniff')
-        .send(renderReportHtml(report())))
       app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.render()))
       app.get('/readyz', async (_request, reply) => {
         const listening = traffic.server.listening && !closing

@@ -3,7 +3,7 @@
 import { request } from 'undici'
 import type { TestHopwatch } from './hopwatch.js'
 
-const ROUTES = ['/report', '/report?format=text', '/report.html', '/report/exchanges?limit=1000', '/metrics', '/healthz']
+const ROUTES = ['/report', '/report?format=text', '/report.html', '/report/exchanges?limit=1000', '/report/exchanges.html?limit=1000', '/metrics', '/healthz']
 
 async function text (url: string): Promise<string> {
   const res = await request(url)
@@ -14,6 +14,9 @@ async function text (url: string): Promise<string> {
 export async function everyOutput (hw: TestHopwatch): Promise<string> {
   const parts: string[] = [...hw.logs]
   for (const route of ROUTES) parts.push(await text(`${hw.adminUrl}${route}`))
-  for (const ex of hw.store.list({ limit: 1000 })) parts.push(await text(`${hw.adminUrl}/report/exchanges/${encodeURIComponent(ex.id)}`))
+  for (const ex of hw.store.list({ limit: 1000 })) {
+    parts.push(await text(`${hw.adminUrl}/report/exchanges/${encodeURIComponent(ex.id)}`))
+    parts.push(await text(`${hw.adminUrl}/report/exchanges/${encodeURIComponent(ex.id)}.html`))
+  }
   return parts.join('\n')
 }

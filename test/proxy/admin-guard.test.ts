@@ -147,8 +147,8 @@ t.test('query input: repeated or out-of-range parameters are a 400 with a senten
     ['/report/exchanges?status=1000', /status must be/],
     ['/report/exchanges?header=bad%20name', /header must be a header name/],
     ['/report/exchanges?header=%00', /header must be a header name/],
-    ['/report?format=xml', /format must be json or text/],
-    ['/report?format=TEXT', /format must be json or text/]
+    ['/report?format=xml', /format must be json, text or html/],
+    ['/report?format=TEXT', /format must be json, text or html/]
   ]
   for (const [path, message] of bad) {
     const a = await get(hw.adminUrl, path)
