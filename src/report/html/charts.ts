@@ -96,7 +96,7 @@ export function timelineChart (exchanges: readonly ChartExchange[]): string {
     `<text x="${left - 4}" y="${top + 8}" text-anchor="end">${peak}</text><text x="${left - 4}" y="${top + plotH}" text-anchor="end">0</text>`,
     ...rects,
     `<text x="${left}" y="${top + plotH + 16}">${escapeHtml(dayHhmm(start))}</text>`,
-    `<text x="${Math.max(left + count * barW, left + 150).toFixed(1)}" y="${top + plotH + 16}" text-anchor="end">${escapeHtml(hhmm(start + count * step))} UTC</text>`
+    `<text x="${Math.max(left + count * barW, left + 210).toFixed(1)}" y="${top + plotH + 16}" text-anchor="end">${escapeHtml(hhmm(start + count * step))} UTC</text>`
   ].join('\n'))
   const busiest = totals.indexOf(Math.max(...totals))
   const desc = `${exchanges.length} stored exchanges from ${dayHhmm(start)} to ${hhmm(start + count * step)} UTC in ${count} bars of one ${unit}; the busiest starts at ${hhmm(start + busiest * step)} with ${totals[busiest] ?? 0}.`
