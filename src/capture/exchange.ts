@@ -22,6 +22,8 @@ export interface ExchangeInput {
   status: number
   /** Upstream response headers; null when hopwatch answered itself. */
   upstreamHeaders: HeaderBag | null
+  /** Upstream trailers (an HTTP/2 upstream), when any came. */
+  upstreamTrailers?: HeaderBag | null
   clientStatus: number
   error: { code: string; message: string } | null
   aborted: boolean
@@ -97,7 +99,7 @@ export function buildExchange (input: ExchangeInput, credentialNames: ReadonlySe
     forwarded,
     droppedHere,
     dropReasons,
-    response: summarizeResponse(input.status, input.upstreamHeaders ?? {}, source),
+    response: summarizeResponse(input.status, input.upstreamHeaders ?? {}, source, input.upstreamTrailers),
     clientStatus: input.clientStatus,
     error: input.error,
     aborted: input.aborted,

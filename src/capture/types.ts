@@ -88,6 +88,10 @@ export interface ResponseSummary {
   location: string | null
   date: string | null
   retryAfter: string | null
+  /** gRPC status code from the trailers (or a trailers-only head); absent when the answer had none. */
+  grpcStatus?: number
+  /** grpc-message, percent-decoded, when every piece reads like words; else `(not shown)`. */
+  grpcMessage?: string
 }
 
 export interface Exchange {

@@ -84,6 +84,7 @@ export class Auditor {
         forwarded: pending?.forwarded ?? null,
         status: reply.statusCode,
         upstreamHeaders: pending?.upstreamHeaders ?? null,
+        upstreamTrailers: pending?.upstreamTrailers ?? null,
         clientStatus: reply.statusCode,
         error: pending?.error ?? null,
         aborted: !reply.raw.writableFinished,

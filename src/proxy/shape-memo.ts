@@ -109,6 +109,15 @@ export class ShapeMemo {
       else key += '-'
     }
     key += `\n${input.status}`
+    // gRPC: the status and message (trailers first, as the summary reads them); the message may
+    // quote anything, so it goes into the keyed digest.
+    const grpcFrom = input.upstreamTrailers?.['grpc-status'] !== undefined ? input.upstreamTrailers : answer
+    const grpcStatus = grpcFrom['grpc-status']
+    if (grpcStatus !== undefined) {
+      key += `\ngrpc=${String(grpcStatus)}`
+      const message = grpcFrom['grpc-message']
+      if (message !== undefined) secrets += lengthPrefixed(`grpc-message:${String(message)}`)
+    }
     const retryAfter = answer['retry-after']
     if (retryAfter !== undefined) key += `\nretry-after=${String(retryAfter)}`
     // A long key is kept as its digest (after a SOH, which no header or target holds either).

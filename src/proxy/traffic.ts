@@ -10,6 +10,8 @@ import { copyCredentialPairs, type RawPairs } from '../capture/request.js'
 import type { HeaderBag } from '../capture/response.js'
 import { connectRefusal, REFUSALS, upstreamFailure, type Refusal } from './errors.js'
 import { forwardedCredentials, relay, upstreamLines, type RelayHooks } from './forward.js'
+import { relayH2, type H2Hooks, type H2Target } from './forward-h2.js'
+import { H2Sessions } from './h2-session.js'
 import { refusedTarget } from './request-target.js'
 import { serveH2cOffersAsHttp1 } from './h2c.js'
 import { UpstreamPool } from './upstream-pool.js'
@@ -25,6 +27,8 @@ export interface Pending {
   /** The credential headers that left for the upstream (websockets: the whole header object). */
   forwarded: Record<string, unknown> | null
   upstreamHeaders: HeaderBag | null
+  /** The upstream's trailers (an HTTP/2 upstream: gRPC's grpc-status), once they came. */
+  upstreamTrailers?: HeaderBag
   error: { code: string; message: string } | null
   websocket: boolean
   /** Edge/origin correlation id, when taps are paired. */
@@ -79,6 +83,16 @@ function newPending (request: FastifyRequest, names: ReadonlySet<string>): Pendi
   }
   request.hw = pending
   return pending
+}
+
+function h2Target (upstream: URL, config: Config): H2Target {
+  const sessions = new H2Sessions(upstream.origin, {
+    protocol: config.upstreamProtocol === 'h2' ? 'h2' : 'h2c',
+    maxHeaderSize: MAX_HEADER_BYTES,
+    timeoutMs: config.upstreamTimeoutMs,
+    tls: { ca: config.upstreamCa, insecure: config.upstreamInsecure }
+  })
+  return { sessions, scheme: upstream.protocol === 'https:' ? 'https' : 'http', authority: upstream.host, timeoutMs: config.upstreamTimeoutMs }
 }
 
 export async function createTrafficApp (options: TrafficOptions): Promise<FastifyInstance> {
@@ -178,6 +192,14 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
       reply.code(failure.status).header('content-type', 'application/json; charset=utf-8').send(failure.body)
     }
   }
+  // --upstream-protocol h2|h2c: node:http2 sessions instead of the undici pool (forward-h2.ts).
+  // The app's upstream only: the edge tap forwards to the outer layers, which speak HTTP/1.1.
+  const h2 = config.upstreamProtocol === 'http1.1' || options.upstream !== undefined ? null : h2Target(upstream, config)
+  if (h2 !== null) app.addHook('onClose', async () => { await h2.sessions.destroy() })
+  const h2Hooks: H2Hooks = {
+    ...hooks,
+    onTrailers: (request, trailers) => { if (request.hw !== null) request.hw.upstreamTrailers = trailers as HeaderBag }
+  }
   // The origin tap removes the edge's stamp; the edge tap adds its own.
   const dropLine = pair?.read === undefined ? null : PAIR_KEY
 
@@ -198,7 +220,8 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
     if (pending !== null) {
       try { pending.forwarded = forwardedCredentials(pending.arrivedPairs, out.nominated) } catch (err) { auditor.failed(err) }
     }
-    relay(request, reply, pool, basePath + url, out, hooks)
+    if (h2 === null) relay(request, reply, pool, basePath + url, out, hooks)
+    else relayH2(request, reply, h2, basePath + url, out, h2Hooks)
     return undefined
   }
   await app.register(async (scope) => {

@@ -118,9 +118,11 @@ export function mergeReports (answers: ReplicaAnswer[], now: Date = new Date()):
   const reports = ok.map((a) => a.report)
   const totals = { exchanges: 0, withCredentials: 0, evicted: 0, stored: 0, auditFailures: 0, refused: 0 }
   const statuses: Record<string, number> = {}
+  const grpcStatuses: Record<string, number> = {}
   for (const r of reports) {
     sumInto(totals, r.totals)
     sumInto(statuses, r.statuses)
+    if (r.grpcStatuses !== undefined) sumInto(grpcStatuses, r.grpcStatuses)
   }
   const headerCounts: ReadonlyArray<keyof HeaderRow> = ['arrived', 'forwarded', 'droppedHere', 'onUnauthorized']
   const routeCounts: ReadonlyArray<keyof RouteRow> = ['exchanges', 'unauthorized', 'withCredentials']
@@ -140,6 +142,7 @@ export function mergeReports (answers: ReplicaAnswer[], now: Date = new Date()):
     findings: mergeFindings(ok),
     fingerprintKeyId: reports[0]?.fingerprintKeyId ?? null,
     ...(pairing === undefined ? {} : { pairing }),
+    ...(Object.keys(grpcStatuses).length === 0 ? {} : { grpcStatuses: Object.fromEntries(Object.entries(grpcStatuses).sort((a, b) => Number(a[0]) - Number(b[0]))) }),
     replicas: answers.map((a) => a.report === null
       ? { admin: a.admin, answered: false, error: a.error ?? 'no answer' }
       : { admin: a.admin, answered: true, exchanges: a.report.totals.exchanges, generatedAt: a.report.generatedAt, fingerprintKeyId: a.report.fingerprintKeyId ?? null })

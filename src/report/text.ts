@@ -58,5 +58,6 @@ export function renderText (report: Report): string {
     report.routes.map((r) => [r.method, r.route, String(r.exchanges), String(r.unauthorized), String(r.withCredentials)])).map((l) => `  ${l}`))
   out.push('')
   out.push(`STATUSES  ${Object.entries(report.statuses).map(([code, n]) => `${code}: ${n}`).join(', ') || 'none'}`)
+  if (report.grpcStatuses !== undefined) out.push(`GRPC STATUSES  ${Object.entries(report.grpcStatuses).map(([code, n]) => `${code}: ${n}`).join(', ')}`)
   return out.join('\n') + '\n'
 }

@@ -2,6 +2,7 @@
 // Memory stays flat however long it runs; the oldest exchange is forgotten first and counted.
 import { randomBytes } from 'node:crypto'
 import type { Exchange, SeenHeader } from '../capture/types.js'
+import { isUnauthenticated } from '../capture/grpc.js'
 import { ofShape } from '../capture/exchange.js'
 import { perShape } from '../capture/per-shape.js'
 
@@ -61,6 +62,8 @@ export class ExchangeStore {
   evicted = 0
   readonly headers = new Map<string, HeaderCounts>()
   readonly statuses = new Map<number, number>()
+  /** gRPC status codes of the answers that had one (from trailers or a trailers-only head). */
+  readonly grpcStatuses = new Map<number, number>()
   readonly routes = new Map<string, RouteCounts>()
   private readonly cells = new WeakMap<readonly SeenHeader[], Cells>()
   /** Ids are `<tag>-<number in base 36>`; the tag is random per store, so per process. */
@@ -139,7 +142,9 @@ export class ExchangeStore {
     this.total++
     this.statuses.set(ex.clientStatus, (this.statuses.get(ex.clientStatus) ?? 0) + 1)
     const cells = this.cellsOf(ex)
-    const unauthorized = ex.response.status === 401
+    const unauthorized = isUnauthenticated(ex.response)
+    const grpc = ex.response.grpcStatus
+    if (grpc !== undefined) this.grpcStatuses.set(grpc, (this.grpcStatuses.get(grpc) ?? 0) + 1)
     const withCredentials = ex.arrived.length > 0
     if (withCredentials) this.withCredentials++
     for (const c of cells.arrived) {
