@@ -15,6 +15,7 @@ import { bigTable, checkLines, checks, countedTable, profileText, ratios, ratioT
 import { runRounds, summarize, type Sample, type TargetSummary } from './rounds.js'
 import { directTarget, findMitmdump, startBare, startHopwatch, startMitmproxy, startUpstream, type Target, type Upstream } from './targets.js'
 import { findWrk, runWrk, setUserCount } from './wrk.js'
+import { GRPC_DEFAULTS, grpcBench, grpcTable } from './grpc.js'
 
 const log = (line: string): void => { console.log(line) }
 
@@ -150,6 +151,13 @@ async function main (): Promise<number> {
   let o: BenchOptions
   try { o = parseArgs(process.argv.slice(2)) } catch (err) { console.error(`bench: ${(err as Error).message}\n\n${USAGE}`); return 2 }
   if (o.help) { log(USAGE); return 0 }
+  if (o.grpc) {
+    log(`hopwatch bench, gRPC unary: ${o.rounds} interleaved round(s) of ${o.seconds} s, ${cpus().length} CPUs, node ${process.version}, commit ${measuredCommit()}`)
+    try {
+      log(`\n${grpcTable(await grpcBench({ ...GRPC_DEFAULTS, rounds: o.rounds, seconds: o.seconds }, log))}`)
+      return 0
+    } finally { await stopAll() }
+  }
   if (findWrk() === null) {
     console.error('bench: wrk is not installed. Install it with `apt-get install wrk` (Debian/Ubuntu) and run `npm run bench` again.')
     return 2
