@@ -6,6 +6,7 @@ import t from 'tap'
 import { request } from 'node:http'
 import { startHopwatch, waitForExchanges } from '../helpers/hopwatch.js'
 import { startGrpcServer } from '../helpers/grpc-server.js'
+import { makePki } from '../helpers/tls-certs.js'
 
 const TOKEN = 'Bearer grpc-http1-test-token'
 
@@ -69,4 +70,19 @@ t.test('HTTP/1.1 client -> hopwatch -> grpc-js over h2c: status in trailers, UNA
   t.equal(missing.length, 1)
   t.equal(missing[0]?.layer, null, 'no layer blamed')
   t.notOk(JSON.stringify(report).includes('grpc-http1-test-token'), 'the token is nowhere in the report')
+})
+
+t.test('grpc-js over TLS (--upstream-protocol h2, --upstream-ca): the call goes through, verified', async (t) => {
+  const pki = makePki()
+  t.teardown(() => pki.remove())
+  const server = await startGrpcServer({ token: TOKEN, tls: pki.good })
+  const hw = await startHopwatch(`https://${server.address}`, ['--upstream-protocol', 'h2', '--upstream-ca', pki.caFile])
+  t.teardown(async () => { await hw.close(1000); await server.close() })
+  const ok = await call(`${hw.trafficUrl}/hopwatch.test.Orders/Get`, { 'content-type': 'application/grpc', te: 'trailers', authorization: TOKEN }, frame(orderRequest('7')))
+  t.equal(ok.status, 200)
+  t.equal(ok.trailers['grpc-status'], '0')
+  t.equal(server.calls[0]?.tokenMatched, true)
+  const report = await (await fetch(`${hw.adminUrl}/report`)).json() as { upstreamTls?: string; grpcStatuses?: Record<string, number> }
+  t.equal(report.upstreamTls, 'verified')
+  t.same(report.grpcStatuses, { 0: 1 })
 })
