@@ -41,6 +41,8 @@ export interface Config {
   upstreamCa: string | null
   /** An https upstream's certificate is not verified (--upstream-insecure). */
   upstreamInsecure: boolean
+  /** PEM certificate chain and key of the traffic listener (--tls-cert, --tls-key): TLS with ALPN h2 and http/1.1. */
+  tls: { cert: string; key: string } | null
 }
 
 export class ConfigError extends Error {
@@ -71,7 +73,9 @@ export const SERVE_FLAGS: Record<string, FlagSpec> = {
   'shutdown-grace': { env: 'HOPWATCH_SHUTDOWN_GRACE', help: `ms that in-flight exchanges get to finish after SIGTERM/SIGINT (default ${DEFAULT_SHUTDOWN_GRACE_MS})` },
   'client-timeout': { env: 'HOPWATCH_CLIENT_TIMEOUT', help: `ms a client may take to send a whole request, headers and body, before 408; 0 = no limit (default ${DEFAULT_CLIENT_TIMEOUT_MS})` },
   'upstream-ca': { env: 'HOPWATCH_UPSTREAM_CA', help: 'PEM file of CA certificates trusted for an https upstream, besides the system CAs' },
-  'upstream-insecure': { env: 'HOPWATCH_UPSTREAM_INSECURE', boolean: true, help: "do not verify an https upstream's certificate (prints a warning; every exchange is marked)" }
+  'upstream-insecure': { env: 'HOPWATCH_UPSTREAM_INSECURE', boolean: true, help: "do not verify an https upstream's certificate (prints a warning; every exchange is marked)" },
+  'tls-cert': { env: 'HOPWATCH_TLS_CERT', help: 'PEM certificate (chain) of the traffic listener: it then speaks TLS, HTTP/2 and HTTP/1.1 by ALPN (with --tls-key)' },
+  'tls-key': { env: 'HOPWATCH_TLS_KEY', help: 'PEM private key of --tls-cert' }
 }
 
 type Raw = Record<string, string | string[] | boolean | undefined>
@@ -234,6 +238,31 @@ function upstreamProtocolOf (value: string | undefined, upstream: URL): Upstream
   return value as UpstreamProtocol
 }
 
+function readPem (flag: string, path: string, marker: RegExp, what: string): string {
+  let pem: string
+  try {
+    pem = readFileSync(path, 'utf8')
+  } catch (err) {
+    throw new ConfigError(`--${flag} could not be read (${(err as { code?: string }).code ?? 'error'}): give the path of a PEM file holding ${what}.`)
+  }
+  if (!marker.test(pem)) throw new ConfigError(`--${flag} holds no PEM ${what}: give a PEM file (-----BEGIN ...-----).`)
+  return pem
+}
+
+/** --tls-cert and --tls-key: both or neither, each a readable PEM file. */
+function readInboundTls (certPath: string | undefined, keyPath: string | undefined): Config['tls'] {
+  const cert = certPath === '' ? undefined : certPath
+  const key = keyPath === '' ? undefined : keyPath
+  if (cert === undefined && key === undefined) return null
+  if (cert === undefined || key === undefined) {
+    throw new ConfigError(`--tls-cert and --tls-key go together: ${cert === undefined ? '--tls-cert' : '--tls-key'} is missing.`)
+  }
+  return {
+    cert: readPem('tls-cert', cert, /-----BEGIN CERTIFICATE-----/, 'certificate'),
+    key: readPem('tls-key', key, /-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'private key')
+  }
+}
+
 /** Build the one Config of `serve`. Throws ConfigError with a sentence for the user. */
 export function loadServeConfig (argv: string[], env: NodeJS.ProcessEnv): Config {
   const raw = readRaw(argv, env)
@@ -269,6 +298,7 @@ export function loadServeConfig (argv: string[], env: NodeJS.ProcessEnv): Config
     shutdownGraceMs: ranged('shutdown-grace', str(raw['shutdown-grace']), DEFAULT_SHUTDOWN_GRACE_MS),
     clientTimeoutMs: ranged('client-timeout', str(raw['client-timeout']), DEFAULT_CLIENT_TIMEOUT_MS),
     upstreamCa: readCa(str(raw['upstream-ca']), raw['upstream-insecure'] === true),
-    upstreamInsecure: raw['upstream-insecure'] === true
+    upstreamInsecure: raw['upstream-insecure'] === true,
+    tls: readInboundTls(str(raw['tls-cert']), str(raw['tls-key']))
   }
 }
