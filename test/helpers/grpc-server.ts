@@ -81,13 +81,13 @@ export async function startGrpcServer (options: GrpcServerOptions): Promise<Grpc
       callback(null, { id: call.request.id, seq: 1 })
     },
     Watch: (call: grpc.ServerWritableStream<OrderRequest, Order>) => {
-      if (!seenCall(calls, 'Watch', call.metadata, options.token).authorized) { call.destroy(Object.assign(new Error(UNAUTHENTICATED.details), UNAUTHENTICATED)); return }
+      if (!seenCall(calls, 'Watch', call.metadata, options.token).authorized) { call.emit('error', UNAUTHENTICATED); return }
       const count = Math.min(Math.max(call.request.count, 0), 1000)
       for (let seq = 1; seq <= count; seq++) call.write({ id: call.request.id, seq })
       call.end()
     },
     Chat: (call: grpc.ServerDuplexStream<Order, Order>) => {
-      if (!seenCall(calls, 'Chat', call.metadata, options.token).authorized) { call.destroy(Object.assign(new Error(UNAUTHENTICATED.details), UNAUTHENTICATED)); return }
+      if (!seenCall(calls, 'Chat', call.metadata, options.token).authorized) { call.emit('error', UNAUTHENTICATED); return }
       call.on('data', (order: Order) => { call.write({ id: order.id, seq: order.seq + 1 }) })
       call.on('end', () => { call.end() })
     }
