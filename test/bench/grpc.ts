@@ -13,8 +13,8 @@ import { HOPWATCH_MAIN } from './targets.js'
 export interface GrpcBenchOptions { rounds: number; seconds: number; concurrency: number; maxCalls: number }
 export const GRPC_DEFAULTS: GrpcBenchOptions = { rounds: 3, seconds: 10, concurrency: 32, maxCalls: 2_000_000 }
 
-interface Sample { target: 'direct' | 'hopwatch'; calls: number; errors: number; seconds: number; p50Us: number; p99Us: number; cpuUsPerCall: number | null }
-export interface GrpcRow { target: string; callsPerSecond: number; p50Us: number; p99Us: number; cpuUsPerCall: number | null; rounds: number; calls: number; errors: number }
+interface Sample { target: 'direct' | 'hopwatch'; calls: number; errors: number; seconds: number; p50Us: number; p99Us: number; cpuUsPerCall: number | null; upstreamCpuUsPerCall: number | null }
+export interface GrpcRow { target: string; callsPerSecond: number; p50Us: number; p99Us: number; cpuUsPerCall: number | null; upstreamCpuUsPerCall: number | null; rounds: number; calls: number; errors: number }
 
 const UPSTREAM_MAIN = fileURLToPath(new URL('./grpc-upstream.js', import.meta.url))
 const TOKEN = 'Bearer grpc-bench-token'
@@ -61,17 +61,19 @@ async function load (client: OrdersClient, o: GrpcBenchOptions): Promise<{ calls
   return { calls, errors, seconds: (performance.now() - start) / 1000, latencies: latencies.slice(0, calls).sort() }
 }
 
-async function round (target: Sample['target'], address: string, pid: number | null, o: GrpcBenchOptions): Promise<Sample> {
+async function round (target: Sample['target'], address: string, pid: number | null, upstreamPid: number, o: GrpcBenchOptions): Promise<Sample> {
   const { Client } = loadOrders()
   const client = new Client(address, grpc.credentials.createInsecure())
   try {
     // Warm the channel (connection, JIT) with a short bounded burst first.
     await load(client, { ...o, seconds: 1, maxCalls: 2000 })
     const cpuBefore = pid === null ? null : cpuMicros(pid)
+    const upBefore = cpuMicros(upstreamPid)
     const run = await load(client, o)
     const cpuAfter = pid === null ? null : cpuMicros(pid)
-    const cpu = cpuBefore === null || cpuAfter === null || run.calls === 0 ? null : (cpuAfter - cpuBefore) / run.calls
-    return { target, calls: run.calls, errors: run.errors, seconds: run.seconds, p50Us: percentile(run.latencies, 0.5), p99Us: percentile(run.latencies, 0.99), cpuUsPerCall: cpu }
+    const upAfter = cpuMicros(upstreamPid)
+    const perCall = (before: number | null, after: number | null): number | null => before === null || after === null || run.calls === 0 ? null : (after - before) / run.calls
+    return { target, calls: run.calls, errors: run.errors, seconds: run.seconds, p50Us: percentile(run.latencies, 0.5), p99Us: percentile(run.latencies, 0.99), cpuUsPerCall: perCall(cpuBefore, cpuAfter), upstreamCpuUsPerCall: perCall(upBefore, upAfter) }
   } finally {
     client.close()
   }
@@ -87,9 +89,9 @@ export async function grpcBench (o: GrpcBenchOptions, log: (line: string) => voi
   try {
     for (let r = 0; r < o.rounds; r++) {
       for (const [target, address, pid] of [['direct', `${HOST}:${port}`, null], ['hopwatch', `${HOST}:${hopwatch.port}`, hopwatch.child.pid ?? null]] as const) {
-        const s = await round(target, address, pid, o)
+        const s = await round(target, address, pid, upstream.pid ?? 0, o)
         samples.push(s)
-        log(`  grpc round ${r + 1}/${o.rounds} ${target.padEnd(9)} ${(s.calls / s.seconds).toFixed(0).padStart(7)} calls/s  p50 ${(s.p50Us / 1000).toFixed(2)} ms  p99 ${(s.p99Us / 1000).toFixed(2)} ms  cpu ${s.cpuUsPerCall?.toFixed(1) ?? '-'} us/call  errors ${s.errors}`)
+        log(`  grpc round ${r + 1}/${o.rounds} ${target.padEnd(9)} ${(s.calls / s.seconds).toFixed(0).padStart(7)} calls/s  p50 ${(s.p50Us / 1000).toFixed(2)} ms  p99 ${(s.p99Us / 1000).toFixed(2)} ms  cpu ${s.cpuUsPerCall?.toFixed(1) ?? '-'} us/call  grpc-js server ${s.upstreamCpuUsPerCall?.toFixed(1) ?? '-'} us/call  errors ${s.errors}`)
       }
     }
   } finally {
@@ -99,12 +101,14 @@ export async function grpcBench (o: GrpcBenchOptions, log: (line: string) => voi
   return (['direct', 'hopwatch'] as const).map((target) => {
     const mine = samples.filter((s) => s.target === target)
     const cpus = mine.flatMap((s) => s.cpuUsPerCall === null ? [] : [s.cpuUsPerCall])
+    const upstreamCpus = mine.flatMap((s) => s.upstreamCpuUsPerCall === null ? [] : [s.upstreamCpuUsPerCall])
     return {
       target,
       callsPerSecond: median(mine.map((s) => s.calls / s.seconds)),
       p50Us: median(mine.map((s) => s.p50Us)),
       p99Us: median(mine.map((s) => s.p99Us)),
       cpuUsPerCall: cpus.length === 0 ? null : median(cpus),
+      upstreamCpuUsPerCall: upstreamCpus.length === 0 ? null : median(upstreamCpus),
       rounds: mine.length,
       calls: mine.reduce((a, s) => a + s.calls, 0),
       errors: mine.reduce((a, s) => a + s.errors, 0)
@@ -114,6 +118,6 @@ export async function grpcBench (o: GrpcBenchOptions, log: (line: string) => voi
 
 export function grpcTable (rows: GrpcRow[]): string {
   const ms = (us: number): string => (us / 1000).toFixed(2)
-  return ['| target | calls/s | p50 ms | p99 ms | hopwatch CPU us/call | rounds | calls | errors |', '| --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...rows.map((r) => `| gRPC unary, ${r.target} | ${r.callsPerSecond.toFixed(0)} | ${ms(r.p50Us)} | ${ms(r.p99Us)} | ${r.cpuUsPerCall === null ? '- (no proxy)' : r.cpuUsPerCall.toFixed(1)} | ${r.rounds} | ${r.calls} | ${r.errors} |`)].join('\n')
+  return ['| target | calls/s | p50 ms | p99 ms | hopwatch CPU us/call | grpc-js server CPU us/call | rounds | calls | errors |', '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| gRPC unary, ${r.target} | ${r.callsPerSecond.toFixed(0)} | ${ms(r.p50Us)} | ${ms(r.p99Us)} | ${r.cpuUsPerCall === null ? '- (no proxy)' : r.cpuUsPerCall.toFixed(1)} | ${r.upstreamCpuUsPerCall?.toFixed(1) ?? '-'} | ${r.rounds} | ${r.calls} | ${r.errors} |`)].join('\n')
 }
