@@ -46,6 +46,8 @@ export function exchangeLogFields (ex: Exchange, findings: readonly Finding[]): 
   const shared = perShape(shapeJson, ex.arrived, ex, sharedJson)
   let s = `"id":${JSON.stringify(ex.id)},${shared.request}` +
     `,"status":${ex.clientStatus},"ms":${numberText(Math.round(ex.durationMs * 100) / 100)},"arrived":${shared.arrived}`
+  // gRPC: the status from the trailers (a small whole number, so no number-cache concern).
+  if (ex.response.grpcStatus !== undefined) s += `,"grpcStatus":${ex.response.grpcStatus}`
   if (ex.droppedHere.length > 0) s += `,"droppedHere":${JSON.stringify(ex.droppedHere)}`
   if (ex.error !== null) s += `,"upstreamError":${JSON.stringify(ex.error.code)}`
   if (ex.websocket) s += ',"websocket":true'

@@ -123,6 +123,8 @@ t.test('grpc-js client -> hopwatch (h2c) -> grpc-js server: tokens, no token, a 
   t.ok(report.findings.every((f) => f.layer === null || f.layer === 'hopwatch'), 'no layer in front is blamed')
   t.notOk(report.findings.some((f) => f.rule === 'www-authenticate-missing'), 'gRPC has no challenge to miss')
 
+  const lines = hw.logs.join('').split('\n').filter((l) => l.includes('"msg":"exchange"'))
+  t.same(lines.map((l) => (JSON.parse(l) as { grpcStatus?: number }).grpcStatus).sort(), [0, 0, 0, 16, 16, 16], 'each exchange log line says its gRPC status')
   const text = JSON.stringify(report) + JSON.stringify(exchanges) + hw.logs.join('')
   t.notOk(text.includes('grpc-e2e-secret-token-4711'), 'the token is in no report, exchange or log line')
   t.notOk(text.includes(TRACE.toString('base64').replace(/=+$/, '')), 'the -bin value is in none either')
