@@ -18,6 +18,9 @@ import type { RelayHooks, UpstreamLines } from './forward.js'
 import { H2_TIMEOUT } from './errors.js'
 import { cancel, h2Error, type H2Sessions } from './h2-session.js'
 
+/** Connection-specific in HTTP/2 (RFC 9113 8.2.2) and not already left out by upstreamLines(). */
+const H2_CONNECTION_SPECIFIC: ReadonlySet<string> = new Set(['http2-settings'])
+
 /** The request head for an HTTP/2 upstream, from the client's lines as they would go to HTTP/1.1. */
 export function h2RequestHeaders (method: string, path: string, scheme: 'http' | 'https', lines: string[], fallbackAuthority: string): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = { ':method': method, ':scheme': scheme, ':path': path }
@@ -32,6 +35,7 @@ export function h2RequestHeaders (method: string, path: string, scheme: 'http' |
     }
     // Host becomes :authority (RFC 9113 8.3.1); an HTTP/2 client's :authority wins.
     if (name === 'host') { authority ??= value; continue }
+    if (H2_CONNECTION_SPECIFIC.has(name)) continue
     const seen = headers[name]
     if (seen === undefined) headers[name] = value
     else if (Array.isArray(seen)) seen.push(value)
