@@ -7,6 +7,8 @@ import { request } from 'node:http'
 import { startHopwatch, waitForExchanges } from '../helpers/hopwatch.js'
 import { startGrpcServer } from '../helpers/grpc-server.js'
 import { makePki } from '../helpers/tls-certs.js'
+import { mergeReports } from '../../src/report/merge.js'
+import type { Report } from '../../src/report/model.js'
 
 const TOKEN = 'Bearer grpc-http1-test-token'
 
@@ -70,6 +72,12 @@ t.test('HTTP/1.1 client -> hopwatch -> grpc-js over h2c: status in trailers, UNA
   t.equal(missing.length, 1)
   t.equal(missing[0]?.layer, null, 'no layer blamed')
   t.notOk(JSON.stringify(report).includes('grpc-http1-test-token'), 'the token is nowhere in the report')
+  // A fleet report sums grpcStatuses; a replica that saw no gRPC adds nothing.
+  const full = report as unknown as Report
+  const plain = { ...full, grpcStatuses: undefined }
+  delete plain.grpcStatuses
+  const merged = mergeReports([{ admin: 'http://a', report: full, error: null }, { admin: 'http://b', report: full, error: null }, { admin: 'http://c', report: plain, error: null }])
+  t.same(merged.grpcStatuses, { 0: 2, 16: 2 })
 })
 
 t.test('grpc-js over TLS (--upstream-protocol h2, --upstream-ca): the call goes through, verified', async (t) => {
