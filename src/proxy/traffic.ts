@@ -13,7 +13,8 @@ import { connectRefusal, REFUSALS, upstreamFailure, type Refusal } from './error
 import { forwardedCredentials, relay, upstreamLines, type RelayHooks } from './forward.js'
 import { refusedTarget } from './request-target.js'
 import { serveH2cOffersAsHttp1 } from './h2c.js'
-import { http1Lines, http2HasBody } from './h2-request.js'
+import { arrivedOverTls, http1Lines, http2HasBody, inboundProtocol } from './h2-request.js'
+import type { WireProtocol } from '../capture/types.js'
 import { serveHttp2 } from './inbound-h2.js'
 import { UpstreamPool } from './upstream-pool.js'
 import { forwardUpgrades } from './upgrade.js'
@@ -32,6 +33,9 @@ export interface Pending {
   websocket: boolean
   /** Edge/origin correlation id, when taps are paired. */
   pairId: string | null
+  /** How the request arrived, noted on arrival: an HTTP/2 stream's socket is gone after the response. */
+  protocol?: WireProtocol
+  tls?: boolean
 }
 
 declare module 'fastify' {
@@ -80,7 +84,9 @@ function newPending (request: FastifyRequest, names: ReadonlySet<string>, lines:
     upstreamHeaders: null,
     error: null,
     websocket: false,
-    pairId: null
+    pairId: null,
+    protocol: inboundProtocol(request.raw),
+    tls: arrivedOverTls(request.raw)
   }
   request.hw = pending
   return pending

@@ -21,6 +21,8 @@ export interface Report {
   totals: { exchanges: number; withCredentials: number; evicted: number; stored: number; auditFailures: number; refused: number }
   headers: HeaderRow[]
   statuses: Record<string, number>
+  /** Exchanges by the protocol they arrived in: `http/1.1`, `http/1.1+tls`, `h2` (TLS), `h2c`. */
+  protocols?: Record<string, number>
   routes: RouteRow[]
   layers: LayerReport[]
   findings: FindingGroup[]
@@ -56,6 +58,7 @@ export function buildReport (store: ExchangeStore, diagnosis: DiagnosisSnapshot 
     },
     headers,
     statuses,
+    protocols: Object.fromEntries([...store.protocols.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),
     routes,
     layers: diagnosis?.layers ?? [],
     findings,
