@@ -11,7 +11,7 @@ import type { Diagnoser, Finding } from '../diagnose/types.js'
 import type { ExchangeStore } from '../store/store.js'
 import { exchangeLogWriter } from './log-line.js'
 import { ShapeMemo } from './shape-memo.js'
-import { arrivedOverTls, inboundProtocol } from './h2-request.js'
+import { arrivedOverTls, inboundProtocol, wasReset } from './h2-request.js'
 import type { Pending } from './traffic.js'
 
 export interface ExchangeObserver { observe: (exchange: Exchange, findings: Finding[]) => void }
@@ -89,7 +89,7 @@ export class Auditor {
         upstreamHeaders: pending?.upstreamHeaders ?? null,
         clientStatus: reply.statusCode,
         error: pending?.error ?? null,
-        aborted: !reply.raw.writableFinished,
+        aborted: !reply.raw.writableFinished || wasReset(request.raw),
         websocket: false
       }
       if (pending?.pairId != null) input.pairId = pending.pairId

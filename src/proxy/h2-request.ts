@@ -56,6 +56,13 @@ export function http1Lines (raw: string[]): string[] {
   return hostValue === null ? rest : ['host', hostValue, ...rest]
 }
 
+/** An HTTP/2 stream that ended with RST_STREAM (not NO_ERROR): its exchange did not complete. */
+export function wasReset (raw: InboundRequest): boolean {
+  if (!isHttp2(raw)) return false
+  const code = raw.stream.rstCode
+  return code !== undefined && code !== 0
+}
+
 /** An HTTP/2 request has a body unless its HEADERS frame ended the stream. */
 export function http2HasBody (raw: Http2ServerRequest): boolean {
   return !raw.stream.endAfterHeaders

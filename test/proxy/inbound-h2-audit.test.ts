@@ -56,6 +56,9 @@ t.test('each exchange says its protocol: h2c, http/1.1, in the exchange, the rep
   const text = await (await request(`${hw.adminUrl}/report?format=text`)).body.text()
   t.match(text, /protocols h2c: 2, http\/1\.1: 1/)
   t.match(text, /over h2c/)
+  const lines = hw.logs.filter((l) => l.includes('"msg":"exchange"'))
+  t.equal(lines.filter((l) => l.includes('"protocol":"h2c"')).length, 2, 'the h2c exchanges\' log lines name the protocol')
+  t.equal(lines.filter((l) => l.includes('"protocol"')).length, 2, 'plain HTTP/1.1 lines stay as they were')
   const html = await (await request(`${hw.adminUrl}/report.html`)).body.text()
   t.match(html, /id="protocols"/)
   for (const output of [JSON.stringify(report), text, html, JSON.stringify(one), hw.logs.join('')]) {

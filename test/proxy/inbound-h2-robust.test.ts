@@ -60,6 +60,50 @@ t.test('bad input on the cleartext port', async (t) => {
   t.equal(hw.auditor.failures, 0, 'no audit failure')
 })
 
+t.test('--client-timeout on an HTTP/2 stream: a body that stalls resets that stream only', async (t) => {
+  const upstream = await startEchoUpstream()
+  const hw = await startHopwatch(upstream.url, ['--client-timeout', '1000'])
+  t.teardown(async () => { await hw.close(1000); await upstream.close() })
+  const session = h2Session(hw.trafficUrl)
+  t.teardown(() => session.close())
+  const stalled = session.request({ ':method': 'POST', ':path': '/slow-upload', 'content-type': 'application/octet-stream' }, { endStream: false })
+  stalled.write('first part, then nothing')
+  const outcome = await new Promise<string>((resolve) => {
+    const timer = setTimeout(() => { resolve('still open after 10 s') }, 10_000)
+    stalled.on('response', (h) => { if (Number(h[':status']) >= 400) { clearTimeout(timer); resolve(`answered ${String(h[':status'])}`) } })
+    stalled.on('close', () => { clearTimeout(timer); resolve(`closed ${stalled.rstCode}`) })
+    stalled.on('error', () => { /* the reset */ })
+    stalled.resume()
+  })
+  t.match(outcome, /^closed \d+$/, 'the stream was reset')
+  const other = await h2Request(session, { ':path': '/next' })
+  t.equal(other.status, 200, 'the same session still serves')
+  t.notOk(upstream.received.some((r) => r.url === '/slow-upload'), 'the upstream never saw a complete upload')
+  await waitForExchanges(hw, 2)
+  t.ok(hw.store.list().find((e) => e.path === '/slow-upload')?.aborted, 'recorded as aborted')
+})
+
+t.test('a client that drops its connection half way through an upload: the upstream request is aborted, never finished truncated', async (t) => {
+  const upstream = await startEchoUpstream()
+  const hw = await startHopwatch(upstream.url)
+  t.teardown(async () => { await hw.close(1000); await upstream.close() })
+  const session = h2Session(hw.trafficUrl)
+  t.teardown(() => session.close())
+  // The connection drops mid-upload (Node's stream.close() would send END_STREAM first: a whole body).
+  const dropped = h2Session(hw.trafficUrl)
+  const upload = dropped.request({ ':method': 'PUT', ':path': '/cut-upload' }, { endStream: false })
+  upload.on('error', () => { /* our own drop */ })
+  upload.write(Buffer.alloc(64 * 1024, 1))
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  dropped.destroy()
+  await waitForExchanges(hw, 1, 10_000)
+  t.ok(hw.store.list().find((e) => e.path === '/cut-upload')?.aborted, 'recorded as aborted')
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  t.notOk(upstream.received.some((r) => r.url === '/cut-upload'), 'the upstream never saw a complete (truncated) upload')
+  const next = await h2Request(session, { ':path': '/next' })
+  t.equal(next.status, 200, 'the session still serves')
+})
+
 t.test('shutdown: an idle HTTP/2 session does not hold close() for the grace period; an open stream finishes', async (t) => {
   let release: () => void = () => {}
   const upstream = await startEchoUpstream((req, res) => {
