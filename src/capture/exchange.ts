@@ -4,7 +4,7 @@ import { connectionNominated, pairsFromObject, requestContext, seenHeaders, type
 import { summarizeResponse, type HeaderBag } from './response.js'
 import { foldPath, routeOf } from '../store/routes.js'
 import { queryNames } from './url.js'
-import type { Exchange } from './types.js'
+import type { Exchange, WireProtocol } from './types.js'
 import { detached } from './detach.js'
 
 export interface ExchangeInput {
@@ -15,6 +15,10 @@ export interface ExchangeInput {
   /** The request target as it arrived (path and query). */
   url: string
   httpVersion: string
+  /** Default `http/1.1`. */
+  protocol?: WireProtocol
+  /** Default false. */
+  tls?: boolean
   rawHeaders: string[]
   arrivedPairs: RawPairs
   /** Header object sent upstream, or null when nothing was sent. */
@@ -92,6 +96,8 @@ export function buildExchange (input: ExchangeInput, credentialNames: ReadonlySe
     queryKeys,
     route: routeOf(path),
     httpVersion: input.httpVersion,
+    protocol: input.protocol ?? 'http/1.1',
+    tls: input.tls ?? false,
     websocket: input.websocket,
     headerNames,
     context,
@@ -124,6 +130,8 @@ export function ofShape (base: Exchange, id: string, startedAt: number, duration
     queryKeys: base.queryKeys,
     route: base.route,
     httpVersion: base.httpVersion,
+    protocol: base.protocol,
+    tls: base.tls,
     websocket: false,
     headerNames: base.headerNames,
     context,

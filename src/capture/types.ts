@@ -94,6 +94,9 @@ export interface ResponseSummary {
   grpcMessage?: string
 }
 
+/** How the request reached the tap: HTTP/1.x, HTTP/2 over TLS (ALPN h2), cleartext HTTP/2 (h2c). */
+export type WireProtocol = 'http/1.1' | 'h2' | 'h2c'
+
 export interface Exchange {
   id: string
   /** Wall-clock start, ms since epoch. */
@@ -108,6 +111,10 @@ export interface Exchange {
   /** Path with ids and uuids folded (`/users/:id`). */
   route: string
   httpVersion: string
+  /** The protocol it arrived in; `h2` is always over TLS, `h2c` never. */
+  protocol: WireProtocol
+  /** It arrived over TLS (--tls-cert). */
+  tls: boolean
   websocket: boolean
   /** Every request header name as it arrived, raw casing, in order (names only). */
   headerNames: string[]

@@ -11,6 +11,7 @@ import type { Diagnoser, Finding } from '../diagnose/types.js'
 import type { ExchangeStore } from '../store/store.js'
 import { exchangeLogWriter } from './log-line.js'
 import { ShapeMemo } from './shape-memo.js'
+import { arrivedOverTls, inboundProtocol, wasReset } from './h2-request.js'
 import type { Pending } from './traffic.js'
 
 export interface ExchangeObserver { observe: (exchange: Exchange, findings: Finding[]) => void }
@@ -79,6 +80,8 @@ export class Auditor {
         method: request.raw.method ?? request.method,
         url: request.raw.url ?? request.url,
         httpVersion: request.raw.httpVersion,
+        protocol: pending?.protocol ?? inboundProtocol(request.raw),
+        tls: pending?.tls ?? arrivedOverTls(request.raw),
         rawHeaders: request.raw.rawHeaders,
         arrivedPairs: pending?.arrivedPairs ?? copyCredentialPairs(request.raw.rawHeaders, this.credentialNames),
         forwarded: pending?.forwarded ?? null,
@@ -87,7 +90,7 @@ export class Auditor {
         upstreamTrailers: pending?.upstreamTrailers ?? null,
         clientStatus: reply.statusCode,
         error: pending?.error ?? null,
-        aborted: !reply.raw.writableFinished,
+        aborted: !reply.raw.writableFinished || wasReset(request.raw),
         websocket: false
       }
       if (pending?.pairId != null) input.pairId = pending.pairId
@@ -110,6 +113,7 @@ export class Auditor {
         method: req.method ?? 'GET',
         url: req.url ?? '/',
         httpVersion: req.httpVersion,
+        tls: arrivedOverTls(req),
         rawHeaders: req.rawHeaders,
         arrivedPairs: pending.arrivedPairs,
         forwarded: pending.forwarded,

@@ -7,9 +7,7 @@
 import type { IncomingMessage } from 'node:http'
 import type { Http2ServerRequest } from 'node:http2'
 
-/** The protocol an exchange arrived in: HTTP/1.x, HTTP/2 over TLS (ALPN h2), or cleartext HTTP/2. */
-export type InboundProtocol = 'http/1.1' | 'h2' | 'h2c'
-export const INBOUND_PROTOCOLS: readonly InboundProtocol[] = ['http/1.1', 'h2', 'h2c']
+import type { WireProtocol } from '../capture/types.js'
 
 type InboundRequest = IncomingMessage | Http2ServerRequest
 
@@ -22,7 +20,7 @@ export function arrivedOverTls (raw: InboundRequest): boolean {
   return (raw.socket as { encrypted?: boolean } | null)?.encrypted === true
 }
 
-export function inboundProtocol (raw: InboundRequest): InboundProtocol {
+export function inboundProtocol (raw: InboundRequest): WireProtocol {
   if (!isHttp2(raw)) return 'http/1.1'
   return arrivedOverTls(raw) ? 'h2' : 'h2c'
 }
@@ -56,6 +54,13 @@ export function http1Lines (raw: string[]): string[] {
   if (cookie !== null) rest[cookieAt] = cookie
   const hostValue = authority ?? host
   return hostValue === null ? rest : ['host', hostValue, ...rest]
+}
+
+/** An HTTP/2 stream that ended with RST_STREAM (not NO_ERROR): its exchange did not complete. */
+export function wasReset (raw: InboundRequest): boolean {
+  if (!isHttp2(raw)) return false
+  const code = raw.stream.rstCode
+  return code !== undefined && code !== 0
 }
 
 /** An HTTP/2 request has a body unless its HEADERS frame ended the stream. */

@@ -7,9 +7,10 @@
 //   are read, then put back for whichever parser gets the socket.
 // - TLS: ALPN decides (`h2`, else `http/1.1`), as node:http2's createSecureServer with
 //   allowHTTP1 would, after Node's TLS server has done the handshake (and its handshake timeout).
-import { createServer as createH2Server, type Http2Server, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from 'node:http2'
+import { constants, createServer as createH2Server, type Http2Server, type Http2ServerRequest, type Http2ServerResponse, type ServerHttp2Session } from 'node:http2'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
+import { Readable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 
 /** The client connection preface of HTTP/2 (RFC 9113 3.4). */
@@ -50,7 +51,11 @@ export function serveHttp2 (app: FastifyInstance, options: InboundH2Options): Ht
   const sessions = new Set<ServerHttp2Session>()
   const h2 = createH2Server({ settings: { maxConcurrentStreams: MAX_CONCURRENT_STREAMS, maxHeaderListSize: options.maxHeaderBytes } })
   // fastify's handler takes either protocol's request and response (it checks httpVersionMajor).
-  h2.on('request', (req: Http2ServerRequest, res: Http2ServerResponse) => { app.routing(req as unknown as IncomingMessage, res as unknown as ServerResponse) })
+  h2.on('request', (req: Http2ServerRequest, res: Http2ServerResponse) => {
+    failResetBodies(req)
+    if (options.clientTimeoutMs > 0) limitStream(req, options.clientTimeoutMs)
+    app.routing(req as unknown as IncomingMessage, res as unknown as ServerResponse)
+  })
   h2.on('session', (session: ServerHttp2Session) => {
     sessions.add(session)
     session.setTimeout(H2_IDLE_MS, () => { session.close() })
@@ -73,7 +78,12 @@ export function serveHttp2 (app: FastifyInstance, options: InboundH2Options): Ht
   const http1 = server.listeners(event) as SocketListener[]
   server.removeAllListeners(event)
   const toHttp1 = (socket: Socket): void => { for (const listener of http1) listener.call(server, socket) }
-  const toH2 = (socket: Socket): void => { h2.emit('connection', socket) }
+  const toH2 = (socket: Socket): void => {
+    // Node's HTTP/1.1 server accepts half-open sockets (it handles a client's FIN itself); an
+    // HTTP/2 session must end with its socket, as on node:http2's own server.
+    socket.allowHalfOpen = false
+    h2.emit('connection', socket)
+  }
   if (options.tls) {
     server.on(event, (socket: Socket & { alpnProtocol?: string | false }) => {
       if (socket.alpnProtocol === 'h2') toH2(socket)
@@ -90,6 +100,36 @@ export function serveHttp2 (app: FastifyInstance, options: InboundH2Options): Ht
     })
   }
   return h2
+}
+
+/**
+ * Node's compatibility request ends its body normally when the stream closes, reset or not, so
+ * undici would finish a truncated upload as if it were whole. A stream reset (by the client, or
+ * by limitStream) destroys the body with an error first: undici then aborts the upstream request.
+ */
+function failResetBodies (req: Http2ServerRequest): void {
+  if (req.stream.endAfterHeaders) return
+  // 'aborted' comes first when the response was not finished yet (the compatibility layer may end
+  // the body on it), 'close' when it was.
+  const fail = (): void => {
+    if (req.stream.readableEnded || req.readableEnded || req.destroyed) return
+    Readable.prototype.destroy.call(req, new Error('the HTTP/2 stream was reset before its request body was complete'))
+  }
+  req.stream.prependListener('aborted', fail)
+  req.stream.prependListener('close', () => { if (req.stream.rstCode !== constants.NGHTTP2_NO_ERROR) fail() })
+}
+
+/**
+ * --client-timeout on an HTTP/2 stream: a request whose body is not all in by then is reset
+ * (RST_STREAM CANCEL), which aborts the upstream request its body was streaming into; the other
+ * streams of the session go on. (HTTP/1.1 answers 408 and closes the connection instead.)
+ */
+function limitStream (req: Http2ServerRequest, timeoutMs: number): void {
+  if (req.stream.endAfterHeaders) return
+  const timer = setTimeout(() => { if (!req.complete) req.stream.close(constants.NGHTTP2_CANCEL) }, timeoutMs)
+  const clear = (): void => { clearTimeout(timer) }
+  req.once('end', clear)
+  req.stream.once('close', clear)
 }
 
 /**

@@ -58,7 +58,7 @@ export class ShapeMemo {
     if (input.websocket || input.error !== null || answer === null || answer['set-cookie'] !== undefined) return null
     const url = input.url
     const q = url.indexOf('?')
-    let key = `${input.method} ${input.httpVersion} ${this.route(pathOf(url, q))}`
+    let key = `${input.method} ${input.httpVersion} ${input.protocol ?? ''}${input.tls === true ? '+tls' : ''} ${this.route(pathOf(url, q))}`
     if (q >= 0) {
       // Raw parameter names, values left out: the names decide queryKeys.
       for (const part of url.slice(q + 1).split('&')) {

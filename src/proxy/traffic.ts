@@ -15,7 +15,8 @@ import { relayH2, type H2Hooks, type H2Target } from './forward-h2.js'
 import { H2Sessions } from './h2-session.js'
 import { refusedTarget } from './request-target.js'
 import { serveH2cOffersAsHttp1 } from './h2c.js'
-import { http1Lines, http2HasBody } from './h2-request.js'
+import { arrivedOverTls, http1Lines, http2HasBody, inboundProtocol } from './h2-request.js'
+import type { WireProtocol } from '../capture/types.js'
 import { serveHttp2 } from './inbound-h2.js'
 import { UpstreamPool } from './upstream-pool.js'
 import { forwardUpgrades } from './upgrade.js'
@@ -36,6 +37,9 @@ export interface Pending {
   websocket: boolean
   /** Edge/origin correlation id, when taps are paired. */
   pairId: string | null
+  /** How the request arrived, noted on arrival: an HTTP/2 stream's socket is gone after the response. */
+  protocol?: WireProtocol
+  tls?: boolean
 }
 
 declare module 'fastify' {
@@ -84,7 +88,9 @@ function newPending (request: FastifyRequest, names: ReadonlySet<string>, lines:
     upstreamHeaders: null,
     error: null,
     websocket: false,
-    pairId: null
+    pairId: null,
+    protocol: inboundProtocol(request.raw),
+    tls: arrivedOverTls(request.raw)
   }
   request.hw = pending
   return pending

@@ -16,6 +16,7 @@ export interface HtmlFinding {
   summary: string
   remediation: string
   examples: readonly string[]
+  protocols?: readonly string[]
   /** What the finding saw, names and fingerprints only. */
   evidence?: readonly string[]
 }
@@ -38,6 +39,8 @@ export interface HtmlReportInput {
   headers?: readonly object[]
   routes?: readonly object[]
   statuses?: object
+  /** Exchanges by the protocol they arrived in. */
+  protocols?: object
   upstreamTls?: string
 }
 
@@ -76,7 +79,8 @@ function findingHtml (f: HtmlFinding): string {
   const where = [
     f.header === null ? '' : `header <code>${escapeHtml(f.header)}</code>`,
     f.layer === null ? '' : `layer <code>${escapeHtml(f.layer)}</code> (${escapeHtml(f.confidence)})`,
-    f.route === undefined ? '' : `route <code>${escapeHtml(f.route)}</code>`
+    f.route === undefined ? '' : `route <code>${escapeHtml(f.route)}</code>`,
+    f.protocols === undefined || f.protocols.length === 0 ? '' : `over ${f.protocols.map((p) => `<code>${escapeHtml(p)}</code>`).join(', ')}`
   ].filter((s) => s !== '').join(' · ')
   return `<article class="finding ${sev}" data-rule="${escapeHtml(f.rule)}">
 <div><span class="sev ${sev}">${escapeHtml(f.severity)}</span> <strong>${escapeHtml(f.rule)}</strong> — ${escapeHtml(f.summary)}</div>
@@ -110,6 +114,7 @@ export function renderReportHtml (report: HtmlReportInput): string {
   const findings = (report.findings ?? []).slice(0, MAX_ROWS)
   const totals = entries(report.totals).map(([k, v]) => `<div><dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd></div>`).join('')
   const statuses = entries(report.statuses).map(([code, n]) => ({ status: code, exchanges: n }))
+  const protocols = entries(report.protocols).map(([protocol, n]) => ({ protocol, exchanges: n }))
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
@@ -126,6 +131,7 @@ ${findings.length === 0 ? '<p class="empty">No findings.</p>' : findings.map(fin
 <section id="headers"><h2>Credential headers</h2>${table(report.headers, 'No credential header seen yet.')}</section>
 <section id="routes"><h2>Routes</h2>${table(report.routes, 'No route seen yet.')}</section>
 <section id="statuses"><h2>Statuses</h2>${table(statuses, 'No exchange yet.')}</section>
+<section id="protocols"><h2>Protocols</h2>${table(protocols, 'No exchange yet.')}</section>
 </main></body></html>
 `
 }

@@ -23,6 +23,8 @@ export interface Report {
   statuses: Record<string, number>
   /** gRPC status codes seen (grpc-status), only when any gRPC answer was seen. */
   grpcStatuses?: Record<string, number>
+  /** Exchanges by the protocol they arrived in: `http/1.1`, `http/1.1+tls`, `h2` (TLS), `h2c`. */
+  protocols?: Record<string, number>
   routes: RouteRow[]
   layers: LayerReport[]
   findings: FindingGroup[]
@@ -65,6 +67,7 @@ export function buildReport (store: ExchangeStore, diagnosis: DiagnosisSnapshot 
     },
     headers,
     statuses,
+    protocols: Object.fromEntries([...store.protocols.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),
     routes,
     layers: diagnosis?.layers ?? [],
     findings,
