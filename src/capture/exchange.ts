@@ -4,7 +4,7 @@ import { connectionNominated, pairsFromObject, requestContext, seenHeaders, type
 import { summarizeResponse, type HeaderBag } from './response.js'
 import { foldPath, routeOf } from './routes.js'
 import { queryNames } from './url.js'
-import type { Exchange } from './types.js'
+import type { Exchange, WireProtocol } from './types.js'
 import { detached } from './detach.js'
 
 export interface ExchangeInput {
@@ -15,6 +15,10 @@ export interface ExchangeInput {
   /** The request target as it arrived (path and query). */
   url: string
   httpVersion: string
+  /** Default `http/1.1`. */
+  protocol?: WireProtocol
+  /** Default false. */
+  tls?: boolean
   rawHeaders: string[]
   arrivedPairs: RawPairs
   /** Header object sent upstream, or null when nothing was sent. */
@@ -22,6 +26,8 @@ export interface ExchangeInput {
   status: number
   /** Upstream response headers; null when hopwatch answered itself. */
   upstreamHeaders: HeaderBag | null
+  /** Upstream trailers (an HTTP/2 upstream), when any came. */
+  upstreamTrailers?: HeaderBag | null
   clientStatus: number
   error: { code: string; message: string } | null
   aborted: boolean
@@ -90,6 +96,8 @@ export function buildExchange (input: ExchangeInput, credentialNames: ReadonlySe
     queryKeys,
     route: routeOf(path),
     httpVersion: input.httpVersion,
+    protocol: input.protocol ?? 'http/1.1',
+    tls: input.tls ?? false,
     websocket: input.websocket,
     headerNames,
     context,
@@ -97,7 +105,7 @@ export function buildExchange (input: ExchangeInput, credentialNames: ReadonlySe
     forwarded,
     droppedHere,
     dropReasons,
-    response: summarizeResponse(input.status, input.upstreamHeaders ?? {}, source),
+    response: summarizeResponse(input.status, input.upstreamHeaders ?? {}, source, input.upstreamTrailers),
     clientStatus: input.clientStatus,
     error: input.error,
     aborted: input.aborted,
@@ -122,6 +130,8 @@ export function ofShape (base: Exchange, id: string, startedAt: number, duration
     queryKeys: base.queryKeys,
     route: base.route,
     httpVersion: base.httpVersion,
+    protocol: base.protocol,
+    tls: base.tls,
     websocket: false,
     headerNames: base.headerNames,
     context,

@@ -29,8 +29,11 @@ export { isContextHeader }
 
 /** A request header name as it may be shown: itself when it reads like words, else `(other)`. */
 export function shownHeaderName (name: string): string {
-  return isWordLike(name) ? name : OTHER_NAME
+  return isWordLike(name) || PSEUDO_HEADERS.has(name) ? name : OTHER_NAME
 }
+
+/** HTTP/2 request pseudo-headers (RFC 9113 8.3.1), shown by name like any header. */
+const PSEUDO_HEADERS: ReadonlySet<string> = new Set([':method', ':scheme', ':authority', ':path', ':protocol'])
 
 /** The hot-path copy: credential header pairs as they arrived, nothing computed yet. */
 export type RawPairs = string[]
@@ -120,7 +123,8 @@ export function contextOf (rawHeaders: string[]): Record<string, string[]> {
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i] as string
     if (name.length > MAX_NAME) continue
-    const key = name.toLowerCase()
+    // HTTP/2's `:authority` is where HTTP/1.1 has Host.
+    const key = name === ':authority' ? 'host' : name.toLowerCase()
     if (!isContextHeader(key)) continue
     let list = context[key]
     if (list === undefined) {

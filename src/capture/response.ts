@@ -2,6 +2,7 @@
 // target without query values, Date and Retry-After. Never a cookie value or a token: every
 // text kept is of a known safe shape (known schemes, parameter names and attributes, words,
 // dates, folded paths and hosts), anything else is replaced.
+import { grpcOutcome } from './grpc.js'
 import { shownScheme } from './credential-names.js'
 import { foldHost, redactUrl } from './url.js'
 import { isWordLike } from './words.js'
@@ -149,9 +150,10 @@ function shownRetryAfter (value: string | null): string | null {
   return value === null || /^\d{1,10}$/.test(value) || isDate(value) ? value : HIDDEN
 }
 
-export function summarizeResponse (status: number, headers: HeaderBag, source: ResponseSummary['source']): ResponseSummary {
+export function summarizeResponse (status: number, headers: HeaderBag, source: ResponseSummary['source'], trailers?: HeaderBag | null): ResponseSummary {
   const location = first(headers, 'location')
-  return {
+  const grpc = grpcOutcome(headers, trailers)
+  const summary: ResponseSummary = {
     status,
     source,
     wwwAuthenticate: parseChallenges(all(headers, 'www-authenticate')),
@@ -161,4 +163,5 @@ export function summarizeResponse (status: number, headers: HeaderBag, source: R
     date: shownDate(first(headers, 'date')),
     retryAfter: shownRetryAfter(first(headers, 'retry-after'))
   }
+  return grpc === null ? summary : Object.assign(summary, grpc)
 }

@@ -88,7 +88,14 @@ export interface ResponseSummary {
   location: string | null
   date: string | null
   retryAfter: string | null
+  /** gRPC status code from the trailers (or a trailers-only head); absent when the answer had none. */
+  grpcStatus?: number
+  /** grpc-message, percent-decoded, when every piece reads like words; else `(not shown)`. */
+  grpcMessage?: string
 }
+
+/** How the request reached the tap: HTTP/1.x, HTTP/2 over TLS (ALPN h2), cleartext HTTP/2 (h2c). */
+export type WireProtocol = 'http/1.1' | 'h2' | 'h2c'
 
 export interface Exchange {
   id: string
@@ -104,6 +111,10 @@ export interface Exchange {
   /** Path with ids and uuids folded (`/users/:id`). */
   route: string
   httpVersion: string
+  /** The protocol it arrived in; `h2` is always over TLS, `h2c` never. */
+  protocol: WireProtocol
+  /** It arrived over TLS (--tls-cert). */
+  tls: boolean
   websocket: boolean
   /** Every request header name as it arrived, raw casing, in order (names only). */
   headerNames: string[]

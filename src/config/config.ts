@@ -13,6 +13,9 @@ import {
 
 export interface HostPort { host: string; port: number }
 
+export const UPSTREAM_PROTOCOLS = ['http1.1', 'h2', 'h2c'] as const
+export type UpstreamProtocol = typeof UPSTREAM_PROTOCOLS[number]
+
 export interface Config {
   upstream: URL
   listen: HostPort
@@ -24,6 +27,8 @@ export interface Config {
   logLevel: LogLevel
   upstreamTimeoutMs: number
   upstreamConnections: number
+  /** How hopwatch speaks to the upstream (--upstream-protocol): HTTP/1.1 with undici, or HTTP/2 with node:http2. */
+  upstreamProtocol: UpstreamProtocol
   expectIssuers: string[]
   expectAudiences: string[]
   probeSecret: string | null
@@ -36,6 +41,8 @@ export interface Config {
   upstreamCa: string | null
   /** An https upstream's certificate is not verified (--upstream-insecure). */
   upstreamInsecure: boolean
+  /** PEM certificate chain and key of the traffic listener (--tls-cert, --tls-key): TLS with ALPN h2 and http/1.1. */
+  tls: { cert: string; key: string } | null
 }
 
 export class ConfigError extends Error {
@@ -56,6 +63,7 @@ export const SERVE_FLAGS: Record<string, FlagSpec> = {
   'log-level': { env: 'HOPWATCH_LOG_LEVEL', help: `${LOG_LEVELS.join('|')} (default ${DEFAULT_LOG_LEVEL})` },
   'upstream-timeout': { env: 'HOPWATCH_UPSTREAM_TIMEOUT', help: `ms the upstream may stay silent (no headers: 504; no next body chunk: cut), and a request may wait for a free connection (504) (default ${DEFAULT_UPSTREAM_TIMEOUT_MS})` },
   'upstream-connections': { env: 'HOPWATCH_UPSTREAM_CONNECTIONS', help: `keep-alive connections to the upstream for requests without a body, and as many for requests with one (default ${DEFAULT_UPSTREAM_CONNECTIONS})` },
+  'upstream-protocol': { env: 'HOPWATCH_UPSTREAM_PROTOCOL', help: 'http1.1|h2|h2c: HTTP/2 to the upstream over TLS (h2, https:// upstream) or cleartext prior knowledge (h2c, http:// upstream), e.g. for gRPC (default http1.1)' },
   'expect-issuer': { env: 'HOPWATCH_EXPECT_ISSUER', multiple: true, help: 'JWT iss this environment accepts (repeatable; env: comma list)' },
   'expect-audience': { env: 'HOPWATCH_EXPECT_AUDIENCE', multiple: true, help: 'JWT aud this environment accepts (repeatable; env: comma list)' },
   'probe-secret': { env: 'HOPWATCH_PROBE_SECRET', help: 'answer signed `hopwatch probe` canaries with this secret (default: off)' },
@@ -65,7 +73,9 @@ export const SERVE_FLAGS: Record<string, FlagSpec> = {
   'shutdown-grace': { env: 'HOPWATCH_SHUTDOWN_GRACE', help: `ms that in-flight exchanges get to finish after SIGTERM/SIGINT (default ${DEFAULT_SHUTDOWN_GRACE_MS})` },
   'client-timeout': { env: 'HOPWATCH_CLIENT_TIMEOUT', help: `ms a client may take to send a whole request, headers and body, before 408; 0 = no limit (default ${DEFAULT_CLIENT_TIMEOUT_MS})` },
   'upstream-ca': { env: 'HOPWATCH_UPSTREAM_CA', help: 'PEM file of CA certificates trusted for an https upstream, besides the system CAs' },
-  'upstream-insecure': { env: 'HOPWATCH_UPSTREAM_INSECURE', boolean: true, help: "do not verify an https upstream's certificate (prints a warning; every exchange is marked)" }
+  'upstream-insecure': { env: 'HOPWATCH_UPSTREAM_INSECURE', boolean: true, help: "do not verify an https upstream's certificate (prints a warning; every exchange is marked)" },
+  'tls-cert': { env: 'HOPWATCH_TLS_CERT', help: 'PEM certificate (chain) of the traffic listener: it then speaks TLS, HTTP/2 and HTTP/1.1 by ALPN (with --tls-key)' },
+  'tls-key': { env: 'HOPWATCH_TLS_KEY', help: 'PEM private key of --tls-cert' }
 }
 
 type Raw = Record<string, string | string[] | boolean | undefined>
@@ -213,6 +223,46 @@ function readCa (path: string | undefined, insecure: boolean): string | null {
   return pem
 }
 
+/** --upstream-protocol, checked against the upstream URL's scheme. */
+function upstreamProtocolOf (value: string | undefined, upstream: URL): UpstreamProtocol {
+  if (value === undefined) return 'http1.1'
+  if (!(UPSTREAM_PROTOCOLS as readonly string[]).includes(value)) {
+    throw new ConfigError(`--upstream-protocol must be one of ${UPSTREAM_PROTOCOLS.join(', ')} (got "${value}").`)
+  }
+  if (value === 'h2' && upstream.protocol !== 'https:') {
+    throw new ConfigError('--upstream-protocol h2 is HTTP/2 over TLS: give an https:// --upstream, or use h2c for cleartext HTTP/2.')
+  }
+  if (value === 'h2c' && upstream.protocol !== 'http:') {
+    throw new ConfigError('--upstream-protocol h2c is cleartext HTTP/2: give an http:// --upstream, or use h2 for HTTP/2 over TLS.')
+  }
+  return value as UpstreamProtocol
+}
+
+function readPem (flag: string, path: string, marker: RegExp, what: string): string {
+  let pem: string
+  try {
+    pem = readFileSync(path, 'utf8')
+  } catch (err) {
+    throw new ConfigError(`--${flag} could not be read (${(err as { code?: string }).code ?? 'error'}): give the path of a PEM file holding ${what}.`)
+  }
+  if (!marker.test(pem)) throw new ConfigError(`--${flag} holds no PEM ${what}: give a PEM file (-----BEGIN ...-----).`)
+  return pem
+}
+
+/** --tls-cert and --tls-key: both or neither, each a readable PEM file. */
+function readInboundTls (certPath: string | undefined, keyPath: string | undefined): Config['tls'] {
+  const cert = certPath === '' ? undefined : certPath
+  const key = keyPath === '' ? undefined : keyPath
+  if (cert === undefined && key === undefined) return null
+  if (cert === undefined || key === undefined) {
+    throw new ConfigError(`--tls-cert and --tls-key go together: ${cert === undefined ? '--tls-cert' : '--tls-key'} is missing.`)
+  }
+  return {
+    cert: readPem('tls-cert', cert, /-----BEGIN CERTIFICATE-----/, 'certificate'),
+    key: readPem('tls-key', key, /-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'private key')
+  }
+}
+
 /** Build the one Config of `serve`. Throws ConfigError with a sentence for the user. */
 export function loadServeConfig (argv: string[], env: NodeJS.ProcessEnv): Config {
   const raw = readRaw(argv, env)
@@ -227,8 +277,9 @@ export function loadServeConfig (argv: string[], env: NodeJS.ProcessEnv): Config
     throw new ConfigError(`--admin ${admin.host} is not a loopback address, so the report would be open to the network: set --admin-token (or HOPWATCH_ADMIN_TOKEN), bind --admin to 127.0.0.1, or for a local demo pass --admin-insecure.`)
   }
   const listen = parseHostPort('listen', str(raw.listen) ?? DEFAULT_LISTEN)
+  const upstream = parseUpstream(str(raw.upstream))
   return {
-    upstream: parseUpstream(str(raw.upstream)),
+    upstream,
     listen,
     admin,
     adminToken,
@@ -238,6 +289,7 @@ export function loadServeConfig (argv: string[], env: NodeJS.ProcessEnv): Config
     logLevel: logLevel as LogLevel,
     upstreamTimeoutMs: ranged('upstream-timeout', str(raw['upstream-timeout']), DEFAULT_UPSTREAM_TIMEOUT_MS),
     upstreamConnections: ranged('upstream-connections', str(raw['upstream-connections']), DEFAULT_UPSTREAM_CONNECTIONS),
+    upstreamProtocol: upstreamProtocolOf(str(raw['upstream-protocol']), upstream),
     expectIssuers: list(raw['expect-issuer']),
     expectAudiences: list(raw['expect-audience']),
     probeSecret: probeSecretOf(str(raw['probe-secret'])),
@@ -246,6 +298,7 @@ export function loadServeConfig (argv: string[], env: NodeJS.ProcessEnv): Config
     shutdownGraceMs: ranged('shutdown-grace', str(raw['shutdown-grace']), DEFAULT_SHUTDOWN_GRACE_MS),
     clientTimeoutMs: ranged('client-timeout', str(raw['client-timeout']), DEFAULT_CLIENT_TIMEOUT_MS),
     upstreamCa: readCa(str(raw['upstream-ca']), raw['upstream-insecure'] === true),
-    upstreamInsecure: raw['upstream-insecure'] === true
+    upstreamInsecure: raw['upstream-insecure'] === true,
+    tls: readInboundTls(str(raw['tls-cert']), str(raw['tls-key']))
   }
 }

@@ -44,7 +44,7 @@ export class FindingStore {
 
   get maxGroups (): number { return this.max }
 
-  add (finding: Finding, exchangeRoute: string, exchangeId: string, atMs: number): void {
+  add (finding: Finding, exchangeRoute: string, exchangeId: string, atMs: number, protocol?: string): void {
     // A finding that corrects another (pairing proved the client sent nothing) replaces it.
     if (finding.withdraws !== undefined) this.withdraw(finding.withdraws.rule, exchangeRoute, finding.withdraws.exchangeId)
     const route = finding.route ?? exchangeRoute
@@ -69,7 +69,8 @@ export class FindingStore {
           summary: finding.summary,
           remediation: finding.remediation,
           evidence: finding.evidence.slice(0, MAX_GROUP_EVIDENCE),
-          examples: [exchangeId]
+          examples: [exchangeId],
+          protocols: protocol === undefined ? [] : [protocol]
         }
       })
       if (this.groups.size > this.max) this.evictOldest()
@@ -90,6 +91,8 @@ export class FindingStore {
       group.merged = finding
       mergeEvidence(value.evidence, finding.evidence)
     }
+    // A closed set of four labels: bounded.
+    if (protocol !== undefined && value.protocols?.includes(protocol) === false) value.protocols.push(protocol)
     if (!value.examples.includes(exchangeId)) {
       value.examples.push(exchangeId)
       if (value.examples.length > MAX_EXAMPLES) value.examples.shift()
@@ -123,6 +126,7 @@ export class FindingStore {
       out.push({
         ...group.value,
         examples: group.value.examples.slice(),
+        protocols: group.value.protocols?.slice() ?? [],
         evidence: group.value.evidence.slice(),
         firstSeen: new Date(group.firstMs).toISOString(),
         lastSeen: new Date(group.lastMs).toISOString(),

@@ -2,6 +2,7 @@
 // front, run every rule, keep bounded aggregates. observe() never throws: a rule that throws is
 // counted, logged once per rule and call site, and the other rules still run.
 import type { Exchange } from '../capture/types.js'
+import { wireLabel } from '../capture/protocol.js'
 import { BUILTIN_CREDENTIAL_HEADERS } from '../capture/credential-names.js'
 import { DEFAULT_MAX_GROUPS, FindingStore, LayerStore } from './aggregate.js'
 import { ClientMemory, DEFAULT_MAX_CLIENTS, pathOf, type PendingAnonymous } from './client-memory.js'
@@ -135,7 +136,7 @@ export function createDiagnoser (options: DiagnoserOptions): Diagnoser {
         for (let j = 0; j < found.length; j++) out.push(found[j] as Finding)
       }
       const explained = clients.observe(exchange, pathOf(derived.sightings))
-      for (let i = 0; i < out.length; i++) findings.add(out[i] as Finding, exchange.route, exchange.id, exchange.startedAt)
+      for (let i = 0; i < out.length; i++) findings.add(out[i] as Finding, exchange.route, exchange.id, exchange.startedAt, wireLabel(exchange))
       remember(exchange.id, out)
       if (explained.length > 0) reread(explained, exchange)
     } catch (err) {
@@ -183,7 +184,7 @@ export function createDiagnoser (options: DiagnoserOptions): Diagnoser {
 
   function record (extra: readonly Finding[], exchange: Exchange): void {
     try {
-      for (const f of extra) findings.add(f, exchange.route, exchange.id, exchange.startedAt)
+      for (const f of extra) findings.add(f, exchange.route, exchange.id, exchange.startedAt, wireLabel(exchange))
       remember(exchange.id, extra)
     } catch (err) {
       failed('engine', err)

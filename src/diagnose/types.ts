@@ -49,6 +49,8 @@ export interface FindingGroup {
   evidence: string[]
   /** Ids of a few exchanges that produced it (most recent last, bounded). */
   examples: string[]
+  /** The protocols its exchanges arrived in (http/1.1, http/1.1+tls, h2, h2c), first seen first. */
+  protocols?: string[]
 }
 
 export interface LayerReport {

@@ -12,6 +12,7 @@ import type { ExchangeStore } from '../store/store.js'
 import { exchangeLogWriter } from './log-line.js'
 import { ShapeMemo } from './shape-memo.js'
 import type { Pending } from '../capture/pending.js'
+import { arrivedOverTls, inboundProtocol, wasReset } from './h2-request.js'
 
 export interface ExchangeObserver { observe: (exchange: Exchange, findings: Finding[]) => void }
 
@@ -79,14 +80,17 @@ export class Auditor {
         method: request.raw.method ?? request.method,
         url: request.raw.url ?? request.url,
         httpVersion: request.raw.httpVersion,
+        protocol: pending?.protocol ?? inboundProtocol(request.raw),
+        tls: pending?.tls ?? arrivedOverTls(request.raw),
         rawHeaders: request.raw.rawHeaders,
         arrivedPairs: pending?.arrivedPairs ?? copyCredentialPairs(request.raw.rawHeaders, this.credentialNames),
         forwarded: pending?.forwarded ?? null,
         status: reply.statusCode,
         upstreamHeaders: pending?.upstreamHeaders ?? null,
+        upstreamTrailers: pending?.upstreamTrailers ?? null,
         clientStatus: reply.statusCode,
         error: pending?.error ?? null,
-        aborted: !reply.raw.writableFinished,
+        aborted: !reply.raw.writableFinished || wasReset(request.raw),
         websocket: false
       }
       if (pending?.pairId != null) input.pairId = pending.pairId
@@ -109,6 +113,7 @@ export class Auditor {
         method: req.method ?? 'GET',
         url: req.url ?? '/',
         httpVersion: req.httpVersion,
+        tls: arrivedOverTls(req),
         rawHeaders: req.rawHeaders,
         arrivedPairs: pending.arrivedPairs,
         forwarded: pending.forwarded,

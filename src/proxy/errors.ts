@@ -11,7 +11,9 @@ export interface UpstreamFailure {
 
 /** A request that waited longer than the upstream timeout for a free pool connection (upstream-pool.ts). */
 export const POOL_WAIT_TIMEOUT = 'HOPWATCH_POOL_WAIT_TIMEOUT'
-const TIMEOUT_CODES = new Set([POOL_WAIT_TIMEOUT, 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT', 'FST_REPLY_FROM_GATEWAY_TIMEOUT'])
+/** An HTTP/2 upstream stream silent for longer than the upstream timeout (h2-session.ts). */
+export const H2_TIMEOUT = 'HOPWATCH_UPSTREAM_TIMEOUT'
+const TIMEOUT_CODES = new Set([POOL_WAIT_TIMEOUT, H2_TIMEOUT, 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT', 'FST_REPLY_FROM_GATEWAY_TIMEOUT'])
 
 function codeOf (error: unknown): string {
   let current: unknown = error

@@ -15,6 +15,8 @@ import { answerFromUpstream } from './answer.js'
  * TE is kept when it is exactly `trailers`.
  */
 export const HOP_BY_HOP_REQUEST: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'transfer-encoding', 'upgrade', 'expect'])
+/** Response headers an HTTP/2 answer may not carry, besides the hop-by-hop ones answer.ts removes. */
+const H2_REFUSED_RESPONSE = ['upgrade', 'http2-settings', 'te']
 /** Never removed even when the client's Connection names them: they frame the request. */
 const FRAMING: ReadonlySet<string> = new Set(['host', 'content-length', 'transfer-encoding'])
 
@@ -100,6 +102,9 @@ export function relay (request: FastifyRequest, reply: FastifyReply, pool: Dispa
     const headers = res.headers as Record<string, unknown>
     // undici has already de-chunked the body; the client's framing is Node's to choose.
     delete headers['transfer-encoding']
+    const h2 = raw.httpVersionMajor === 2
+    // HTTP/2 has no connection-specific headers (RFC 9113 8.2.2): Node refuses to send them.
+    if (h2) for (const name of H2_REFUSED_RESPONSE) delete headers[name]
     hooks.onHeaders(request, headers)
     if (reply.raw.destroyed || (raw.destroyed && !raw.complete)) {
       // The client went away before the answer: nobody to send it to.
@@ -108,7 +113,7 @@ export function relay (request: FastifyRequest, reply: FastifyReply, pool: Dispa
     }
     // An HTTP/1 connection cannot take another request until its body has been read: close it
     // when the upstream answered first.
-    if (!raw.complete) reply.header('connection', 'close')
+    if (!raw.complete && !h2) reply.header('connection', 'close')
     answerFromUpstream(request, reply, { statusCode: res.statusCode, headers, stream: res.body })
   })
 }

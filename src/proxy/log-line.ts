@@ -5,6 +5,7 @@ import pino, { type Logger } from 'pino'
 import type { Exchange, SeenHeader } from '../capture/types.js'
 import type { Finding } from '../diagnose/types.js'
 import { perShape } from '../capture/per-shape.js'
+import { wireLabel } from '../capture/protocol.js'
 
 const INFO = 30
 
@@ -46,9 +47,13 @@ export function exchangeLogFields (ex: Exchange, findings: readonly Finding[]): 
   const shared = perShape(shapeJson, ex.arrived, ex, sharedJson)
   let s = `"id":${JSON.stringify(ex.id)},${shared.request}` +
     `,"status":${ex.clientStatus},"ms":${numberText(Math.round(ex.durationMs * 100) / 100)},"arrived":${shared.arrived}`
+  // gRPC: the status from the trailers (a small whole number, so no number-cache concern).
+  if (ex.response.grpcStatus !== undefined) s += `,"grpcStatus":${ex.response.grpcStatus}`
   if (ex.droppedHere.length > 0) s += `,"droppedHere":${JSON.stringify(ex.droppedHere)}`
   if (ex.error !== null) s += `,"upstreamError":${JSON.stringify(ex.error.code)}`
   if (ex.websocket) s += ',"websocket":true'
+  // Plain HTTP/1.1 says nothing, as before; any other way in is named (h2, h2c, http/1.1+tls).
+  if (ex.protocol !== 'http/1.1' || ex.tls) s += `,"protocol":"${wireLabel(ex)}"`
   if (ex.aborted) s += ',"aborted":true'
   if (findings.length > 0) s += `,"findings":${JSON.stringify(findings.map(label))}`
   return s

@@ -38,10 +38,10 @@ export interface ServerOptions {
   logDestination?: NodeJS.WritableStream
 }
 
-function urlOf (app: FastifyInstance): string {
+function urlOf (app: FastifyInstance, scheme = 'http'): string {
   const address = app.server.address() as AddressInfo
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
-  return `http://${host}:${address.port}`
+  return `${scheme}://${host}:${address.port}`
 }
 
 export async function startServer (config: Config, options: ServerOptions = {}): Promise<RunningServer> {
@@ -88,7 +88,8 @@ export async function startServer (config: Config, options: ServerOptions = {}):
     config,
     auditor,
     ...(tap === null ? {} : { answer: tap }),
-    ...(edge === null ? {} : { pair: edge.originHooks })
+    ...(edge === null ? {} : { pair: edge.originHooks }),
+    tls: config.tls
   })
   const report = (): ReturnType<typeof buildReport> => ({ ...buildReport(store, diagnoser.snapshot(), auditor, edge?.report() ?? null, keyId), upstreamTls })
   const admin = await createAdminApp({
@@ -122,7 +123,7 @@ export async function startServer (config: Config, options: ServerOptions = {}):
   if (config.upstreamInsecure) {
     logger.warn({ upstream: config.upstream.origin }, "--upstream-insecure: the upstream's TLS certificate is not verified, so clients' credentials go to whoever answers at that address; every exchange is marked upstreamTls: unverified")
   }
-  const trafficUrl = urlOf(traffic)
+  const trafficUrl = urlOf(traffic, config.tls === null ? 'http' : 'https')
   const adminUrl = urlOf(admin)
   const edgeUrl = edge === null ? null : urlOf(edge.app)
   logger.info({ traffic: trafficUrl, admin: adminUrl, upstream: config.upstream.origin, ...(edgeUrl === null ? {} : { edge: edgeUrl, edgeUpstream: config.edge?.upstream.origin }) }, 'hopwatch listening')

@@ -58,7 +58,7 @@ export class ShapeMemo {
     if (input.websocket || input.error !== null || answer === null || answer['set-cookie'] !== undefined) return null
     const url = input.url
     const q = url.indexOf('?')
-    let key = `${input.method} ${input.httpVersion} ${this.route(pathOf(url, q))}`
+    let key = `${input.method} ${input.httpVersion} ${input.protocol ?? ''}${input.tls === true ? '+tls' : ''} ${this.route(pathOf(url, q))}`
     if (q >= 0) {
       // Raw parameter names, values left out: the names decide queryKeys.
       for (const part of url.slice(q + 1).split('&')) {
@@ -109,6 +109,15 @@ export class ShapeMemo {
       else key += '-'
     }
     key += `\n${input.status}`
+    // gRPC: the status and message (trailers first, as the summary reads them); the message may
+    // quote anything, so it goes into the keyed digest.
+    const grpcFrom = input.upstreamTrailers?.['grpc-status'] !== undefined ? input.upstreamTrailers : answer
+    const grpcStatus = grpcFrom['grpc-status']
+    if (grpcStatus !== undefined) {
+      key += `\ngrpc=${String(grpcStatus)}`
+      const message = grpcFrom['grpc-message']
+      if (message !== undefined) secrets += lengthPrefixed(`grpc-message:${String(message)}`)
+    }
     const retryAfter = answer['retry-after']
     if (retryAfter !== undefined) key += `\nretry-after=${String(retryAfter)}`
     // A long key is kept as its digest (after a SOH, which no header or target holds either).

@@ -4,6 +4,7 @@
 // the upstream's response headers. Everything else happens after the response.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { IncomingMessage } from 'node:http'
+import type { Http2ServerRequest } from 'node:http2'
 import type { Duplex } from 'node:stream'
 import type { Config } from '../config/config.js'
 import { copyCredentialPairs } from '../capture/request.js'
@@ -11,8 +12,12 @@ import type { HeaderBag } from '../capture/response.js'
 import type { Pending } from '../capture/pending.js'
 import { connectRefusal, REFUSALS, upstreamFailure, type Refusal } from './errors.js'
 import { forwardedCredentials, relay, upstreamLines, type RelayHooks } from './forward.js'
+import { relayH2, type H2Hooks, type H2Target } from './forward-h2.js'
+import { H2Sessions } from './h2-session.js'
 import { refusedTarget } from './request-target.js'
 import { serveH2cOffersAsHttp1 } from './h2c.js'
+import { arrivedOverTls, http1Lines, http2HasBody, inboundProtocol } from './h2-request.js'
+import { serveHttp2 } from './inbound-h2.js'
 import { UpstreamPool } from './upstream-pool.js'
 import { forwardUpgrades } from './upgrade.js'
 import { tlsConnectOptions } from './upstream-tls.js'
@@ -56,19 +61,33 @@ export interface TrafficOptions {
   pair?: PairHooks
   /** Answers a request itself (e.g. a signed probe canary) instead of forwarding it; upgrade requests too. */
   answer?: (req: IncomingMessage) => { status: number; body: unknown } | null
+  /** The listener speaks TLS with this certificate (--tls-cert, --tls-key); default cleartext. */
+  tls?: Config['tls']
 }
 
-function newPending (request: FastifyRequest, names: ReadonlySet<string>): Pending {
+function newPending (request: FastifyRequest, names: ReadonlySet<string>, lines: string[]): Pending {
   const pending: Pending = {
-    arrivedPairs: copyCredentialPairs(request.raw.rawHeaders, names),
+    arrivedPairs: copyCredentialPairs(lines, names),
     forwarded: null,
     upstreamHeaders: null,
     error: null,
     websocket: false,
-    pairId: null
+    pairId: null,
+    protocol: inboundProtocol(request.raw),
+    tls: arrivedOverTls(request.raw)
   }
   request.pending = pending
   return pending
+}
+
+function h2Target (upstream: URL, config: Config): H2Target {
+  const sessions = new H2Sessions(upstream.origin, {
+    protocol: config.upstreamProtocol === 'h2' ? 'h2' : 'h2c',
+    maxHeaderSize: MAX_HEADER_BYTES,
+    timeoutMs: config.upstreamTimeoutMs,
+    tls: { ca: config.upstreamCa, insecure: config.upstreamInsecure }
+  })
+  return { sessions, scheme: upstream.protocol === 'https:' ? 'https' : 'http', authority: upstream.host, timeoutMs: config.upstreamTimeoutMs }
 }
 
 export async function createTrafficApp (options: TrafficOptions): Promise<FastifyInstance> {
@@ -99,10 +118,13 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
       }
     }
   }
+  const serverOptions = { maxHeaderSize: MAX_HEADER_BYTES, ...clientTimeoutOptions(config.clientTimeoutMs) }
+  const tls = options.tls ?? null
   const app = Fastify({
     logger: false,
     requestIdHeader: false,
-    http: { maxHeaderSize: MAX_HEADER_BYTES, ...clientTimeoutOptions(config.clientTimeoutMs) },
+    // With --tls-cert: Node's https server does the handshake; ALPN h2 goes to inbound-h2.ts.
+    ...(tls === null ? { http: serverOptions } : { https: { ...serverOptions, cert: tls.cert, key: tls.key, ALPNProtocols: ['h2', 'http/1.1'] } }),
     requestTimeout: config.clientTimeoutMs,
     clientErrorHandler: answerClientError,
     routerOptions: { querystringParser: () => ({}), maxParamLength: 8192 },
@@ -114,6 +136,8 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
       return refuse(reply as unknown as FastifyReply, { status: 400, body: { error: 'bad_request', message, source: 'hopwatch' } })
     }
   })
+  // HTTP/2 on the same port: h2c by its preface, h2 by ALPN; its requests reach the same routes.
+  serveHttp2(app, { tls: tls !== null, maxHeaderBytes: MAX_HEADER_BYTES, clientTimeoutMs: config.clientTimeoutMs, onRefused: () => { auditor.refused++ } })
   for (const method of EXTRA_METHODS) app.addHttpMethod(method, { hasBody: !BODYLESS_EXTRA.has(method) })
   // Malformed or smuggling-shaped requests never become exchanges: fastify answers 400/408/431
   // as a strict server would; count them so the report says they happened.
@@ -168,6 +192,14 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
       reply.code(failure.status).header('content-type', 'application/json; charset=utf-8').send(failure.body)
     }
   }
+  // --upstream-protocol h2|h2c: node:http2 sessions instead of the undici pool (forward-h2.ts).
+  // The app's upstream only: the edge tap forwards to the outer layers, which speak HTTP/1.1.
+  const h2Upstream = config.upstreamProtocol === 'http1.1' || options.upstream !== undefined ? null : h2Target(upstream, config)
+  if (h2Upstream !== null) app.addHook('onClose', async () => { await h2Upstream.sessions.destroy() })
+  const h2Hooks: H2Hooks = {
+    ...hooks,
+    onTrailers: (request, trailers) => { if (request.pending !== null) request.pending.upstreamTrailers = trailers as HeaderBag }
+  }
   // The origin tap removes the edge's stamp; the edge tap adds its own.
   const dropLine = pair?.read === undefined ? null : PAIR_KEY
 
@@ -179,16 +211,22 @@ export async function createTrafficApp (options: TrafficOptions): Promise<Fastif
     const url = request.raw.url ?? '/'
     const refused = refusedTarget(url)
     if (refused !== null) return refuse(reply, REFUSALS[refused])
-    const out = upstreamLines(request.raw.rawHeaders, dropLine)
+    // HTTP/2 (h2, h2c): the pseudo-headers become Host and the request line (h2-request.ts).
+    const raw = request.raw
+    const h2 = raw.httpVersionMajor === 2
+    const lines = h2 ? http1Lines(raw.rawHeaders) : raw.rawHeaders
+    const out = upstreamLines(lines, dropLine)
+    if (h2) out.body = http2HasBody(raw as unknown as Http2ServerRequest)
     if (out.hosts > 1) return refuse(reply, REFUSALS.duplicate_host)
     // try/catch rather than auditor.safely: no closure per request on the hot path.
     let pending: Pending | null = null
-    try { pending = newPending(request, names) } catch (err) { auditor.failed(err) }
+    try { pending = newPending(request, names, lines) } catch (err) { auditor.failed(err) }
     if (pair !== undefined) applyPairLines(request, out.lines, pending)
     if (pending !== null) {
       try { pending.forwarded = forwardedCredentials(pending.arrivedPairs, out.nominated) } catch (err) { auditor.failed(err) }
     }
-    relay(request, reply, pool, basePath + url, out, hooks)
+    if (h2Upstream === null) relay(request, reply, pool, basePath + url, out, hooks)
+    else relayH2(request, reply, h2Upstream, basePath + url, out, h2Hooks)
     return undefined
   }
   await app.register(async (scope) => {

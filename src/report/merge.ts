@@ -89,7 +89,7 @@ function mergeFindings (answers: Array<{ index: number; admin: string; report: R
       const examples = group.examples.map((id) => `r${index + 1}:${id}`)
       const seen = merged.get(key)
       if (seen === undefined) {
-        merged.set(key, { ...group, examples: examples.slice(-MAX_EXAMPLES), replicas: { [name]: group.count } })
+        merged.set(key, { ...group, examples: examples.slice(-MAX_EXAMPLES), protocols: [...(group.protocols ?? [])], replicas: { [name]: group.count } })
         continue
       }
       seen.count += group.count
@@ -98,6 +98,7 @@ function mergeFindings (answers: Array<{ index: number; admin: string; report: R
       if (group.lastSeen > seen.lastSeen) seen.lastSeen = group.lastSeen
       if (CONFIDENCE_RANK[group.confidence] < CONFIDENCE_RANK[seen.confidence]) seen.confidence = group.confidence
       seen.examples = [...seen.examples, ...examples].slice(-MAX_EXAMPLES)
+      for (const protocol of group.protocols ?? []) if (seen.protocols?.includes(protocol) === false) seen.protocols.push(protocol)
     }
   })
   return [...merged.values()].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.count - a.count)
@@ -118,9 +119,13 @@ export function mergeReports (answers: ReplicaAnswer[], now: Date = new Date()):
   const reports = ok.map((a) => a.report)
   const totals = { exchanges: 0, withCredentials: 0, evicted: 0, stored: 0, auditFailures: 0, refused: 0 }
   const statuses: Record<string, number> = {}
+  const grpcStatuses: Record<string, number> = {}
+  const protocols: Record<string, number> = {}
   for (const r of reports) {
     sumInto(totals, r.totals)
     sumInto(statuses, r.statuses)
+    if (r.grpcStatuses !== undefined) sumInto(grpcStatuses, r.grpcStatuses)
+    if (r.protocols !== undefined) sumInto(protocols, r.protocols)
   }
   const headerCounts: ReadonlyArray<keyof HeaderRow> = ['arrived', 'forwarded', 'droppedHere', 'onUnauthorized']
   const routeCounts: ReadonlyArray<keyof RouteRow> = ['exchanges', 'unauthorized', 'withCredentials']
@@ -134,12 +139,14 @@ export function mergeReports (answers: ReplicaAnswer[], now: Date = new Date()):
     headers: mergeRows(reports.map((r) => r.headers), (h) => h.name, headerCounts)
       .sort((a, b) => b.arrived - a.arrived || a.name.localeCompare(b.name)),
     statuses: sortedStatuses,
+    protocols,
     routes: mergeRows(reports.map((r) => r.routes), (r) => `${r.method} ${r.route}`, routeCounts)
       .sort((a, b) => b.exchanges - a.exchanges || a.route.localeCompare(b.route)),
     layers: mergeLayers(reports.map((r) => r.layers)),
     findings: mergeFindings(ok),
     fingerprintKeyId: reports[0]?.fingerprintKeyId ?? null,
     ...(pairing === undefined ? {} : { pairing }),
+    ...(Object.keys(grpcStatuses).length === 0 ? {} : { grpcStatuses: Object.fromEntries(Object.entries(grpcStatuses).sort((a, b) => Number(a[0]) - Number(b[0]))) }),
     replicas: answers.map((a) => a.report === null
       ? { admin: a.admin, answered: false, error: a.error ?? 'no answer' }
       : { admin: a.admin, answered: true, exchanges: a.report.totals.exchanges, generatedAt: a.report.generatedAt, fingerprintKeyId: a.report.fingerprintKeyId ?? null })

@@ -21,6 +21,10 @@ export interface Report {
   totals: { exchanges: number; withCredentials: number; evicted: number; stored: number; auditFailures: number; refused: number }
   headers: HeaderRow[]
   statuses: Record<string, number>
+  /** gRPC status codes seen (grpc-status), only when any gRPC answer was seen. */
+  grpcStatuses?: Record<string, number>
+  /** Exchanges by the protocol they arrived in: `http/1.1`, `http/1.1+tls`, `h2` (TLS), `h2c`. */
+  protocols?: Record<string, number>
   routes: RouteRow[]
   layers: LayerReport[]
   findings: FindingGroup[]
@@ -28,6 +32,13 @@ export interface Report {
   pairing?: PairingReport
   /** How the upstream's TLS certificate is checked: plain (http://), verified, or unverified (--upstream-insecure). */
   upstreamTls?: 'plain' | 'verified' | 'unverified'
+}
+
+/** Counts by code, in code order, as JSON keys. */
+function countsOf (counts: ReadonlyMap<number, number>): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const [code, n] of [...counts.entries()].sort((a, b) => a[0] - b[0])) out[String(code)] = n
+  return out
 }
 
 export interface AuditCounts { failures: number; refused: number }
@@ -56,10 +67,12 @@ export function buildReport (store: ExchangeStore, diagnosis: DiagnosisSnapshot 
     },
     headers,
     statuses,
+    protocols: Object.fromEntries([...store.protocols.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),
     routes,
     layers: diagnosis?.layers ?? [],
     findings,
     fingerprintKeyId,
-    ...(pairing === null ? {} : { pairing })
+    ...(pairing === null ? {} : { pairing }),
+    ...(store.grpcStatuses.size === 0 ? {} : { grpcStatuses: countsOf(store.grpcStatuses) })
   }
 }

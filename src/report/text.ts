@@ -19,6 +19,8 @@ export function renderText (report: Report): string {
   const t = report.totals
   out.push(`hopwatch report  ${report.generatedAt}  (since ${report.since})`)
   out.push(`exchanges ${t.exchanges}, with credentials ${t.withCredentials}, evicted ${t.evicted} (oldest forgotten first), stored ${t.stored}`)
+  const protocols = Object.entries(report.protocols ?? {})
+  if (protocols.length > 0) out.push(`protocols ${protocols.map(([name, n]) => `${name}: ${n}`).join(', ')}`)
   if (t.auditFailures > 0) out.push(`audit failures ${t.auditFailures} (traffic was forwarded regardless)`)
   if (report.upstreamTls === 'unverified') out.push(UNVERIFIED)
   if (t.refused > 0) out.push(`refused by the HTTP parser ${t.refused} (malformed or smuggling-shaped requests, answered 400/408/431, never forwarded)`)
@@ -29,7 +31,8 @@ export function renderText (report: Report): string {
     const where = [f.header === null ? null : `header ${f.header}`, f.layer === null ? null : `layer ${f.layer} (${f.confidence})`, `route ${f.route}`]
       .filter((x) => x !== null).join(', ')
     out.push(`  ${f.severity.toUpperCase()} ${f.rule} x${f.count}: ${f.summary}`)
-    out.push(`    ${where}; examples ${f.examples.join(' ')}`)
+    const over = f.protocols === undefined || f.protocols.length === 0 ? '' : `; over ${f.protocols.join(', ')}`
+    out.push(`    ${where}; examples ${f.examples.join(' ')}${over}`)
     for (const line of f.evidence ?? []) out.push(`    - ${line}`)
     if (f.remediation !== '') out.push(`    fix: ${f.remediation}`)
   }
@@ -58,5 +61,6 @@ export function renderText (report: Report): string {
     report.routes.map((r) => [r.method, r.route, String(r.exchanges), String(r.unauthorized), String(r.withCredentials)])).map((l) => `  ${l}`))
   out.push('')
   out.push(`STATUSES  ${Object.entries(report.statuses).map(([code, n]) => `${code}: ${n}`).join(', ') || 'none'}`)
+  if (report.grpcStatuses !== undefined) out.push(`GRPC STATUSES  ${Object.entries(report.grpcStatuses).map(([code, n]) => `${code}: ${n}`).join(', ')}`)
   return out.join('\n') + '\n'
 }

@@ -2,8 +2,10 @@
 // Memory stays flat however long it runs; the oldest exchange is forgotten first and counted.
 import { randomBytes } from 'node:crypto'
 import type { Exchange, SeenHeader } from '../capture/types.js'
+import { isUnauthenticated } from '../capture/grpc.js'
 import { ofShape } from '../capture/exchange.js'
 import { perShape } from '../capture/per-shape.js'
+import { wireLabel } from '../capture/protocol.js'
 
 export interface HeaderCounts { arrived: number; forwarded: number; droppedHere: number; onUnauthorized: number }
 export interface RouteCounts { method: string; route: string; exchanges: number; unauthorized: number; withCredentials: number }
@@ -61,7 +63,11 @@ export class ExchangeStore {
   evicted = 0
   readonly headers = new Map<string, HeaderCounts>()
   readonly statuses = new Map<number, number>()
+  /** gRPC status codes of the answers that had one (from trailers or a trailers-only head). */
+  readonly grpcStatuses = new Map<number, number>()
   readonly routes = new Map<string, RouteCounts>()
+  /** Exchanges by the protocol they arrived in (wireLabel: http/1.1, http/1.1+tls, h2, h2c). */
+  readonly protocols = new Map<string, number>()
   private readonly cells = new WeakMap<readonly SeenHeader[], Cells>()
   /** Ids are `<tag>-<number in base 36>`; the tag is random per store, so per process. */
   private readonly idTag = randomBytes(3).toString('hex')
@@ -138,8 +144,12 @@ export class ExchangeStore {
   private count (ex: Exchange): void {
     this.total++
     this.statuses.set(ex.clientStatus, (this.statuses.get(ex.clientStatus) ?? 0) + 1)
+    const wire = wireLabel(ex)
+    this.protocols.set(wire, (this.protocols.get(wire) ?? 0) + 1)
     const cells = this.cellsOf(ex)
-    const unauthorized = ex.response.status === 401
+    const unauthorized = isUnauthenticated(ex.response)
+    const grpc = ex.response.grpcStatus
+    if (grpc !== undefined) this.grpcStatuses.set(grpc, (this.grpcStatuses.get(grpc) ?? 0) + 1)
     const withCredentials = ex.arrived.length > 0
     if (withCredentials) this.withCredentials++
     for (const c of cells.arrived) {

@@ -27,6 +27,10 @@ export interface BenchOptions {
   maxForeignPct: number
   /** Extra node/V8 flags for every hopwatch the bench starts (bare keeps node's defaults). */
   hopwatchNodeArgs: string[]
+  /** Only the gRPC unary row (test/bench/grpc.ts): grpc-js direct vs through hopwatch; no wrk needed. */
+  grpc: boolean
+  /** Only the HTTP/2 row (h2load, h2c): hopwatch vs bare fastify http2 + @fastify/http-proxy. */
+  h2: boolean
   help: boolean
 }
 
@@ -60,6 +64,11 @@ Loopback benchmark of hopwatch serve against bare @fastify/http-proxy, direct-to
                     P% of the machine during it (default 15; 100 turns it off)
   --node-flag F     give hopwatch (not bare) this node/V8 flag, e.g. --node-flag=--single-threaded-gc;
                     repeatable
+  --grpc            only the gRPC unary row: a grpc-js client direct vs through hopwatch (h2c in,
+                    --upstream-protocol h2c out), --rounds rounds of --seconds s, 32 calls in flight
+  --h2              only the HTTP/2 row instead: h2c to hopwatch vs bare fastify (http2: true) +
+                    @fastify/http-proxy, --rounds interleaved rounds of 200,000 requests
+                    (--quick: 20,000) with h2load (apt-get install nghttp2-client)
   --help            this text
 `
 
@@ -80,7 +89,7 @@ export function parseArgs (argv: string[]): BenchOptions {
   const o: BenchOptions = {
     quick: false, rounds: 5, seconds: 10, warmup: 3, connections: 32, threads: 1, mixes: ['users', 'bench'], users: 20_000, count: 1_000_000, countFixed: 200_000,
     soak: false, soakTotal: 1_000_000, soakConnections: 64, big: false, bigBytes: 1024 * 1024 * 1024,
-    profile: false, mitm: true, maxForeignPct: 15, hopwatchNodeArgs: [], help: false
+    profile: false, mitm: true, maxForeignPct: 15, hopwatchNodeArgs: [], grpc: false, h2: false, help: false
   }
   const set = { rounds: false, seconds: false, count: false, countFixed: false, soakTotal: false, big: false }
   for (let i = 0; i < argv.length; i++) {
@@ -112,6 +121,8 @@ export function parseArgs (argv: string[]): BenchOptions {
       case '--no-mitm': o.mitm = false; break
       case '--max-other': o.maxForeignPct = intFlag(flag, next(), 0, 100); break
       case '--help': case '-h': o.help = true; break
+      case '--grpc': o.grpc = true; break
+      case '--h2': o.h2 = true; break
       case '--node-flag': o.hopwatchNodeArgs.push(nodeFlag(next())); break
       default:
         if (flag.startsWith('--node-flag=')) { o.hopwatchNodeArgs.push(nodeFlag(flag.slice('--node-flag='.length))); break }

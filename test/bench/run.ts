@@ -15,6 +15,9 @@ import { bigTable, checkLines, checks, countedTable, profileText, ratios, ratioT
 import { runRounds, summarize, type Sample, type TargetSummary } from './rounds.js'
 import { directTarget, findMitmdump, startBare, startHopwatch, startMitmproxy, startUpstream, type Target, type Upstream } from './targets.js'
 import { findWrk, runWrk, setUserCount } from './wrk.js'
+import { GRPC_DEFAULTS, grpcBench, grpcTable } from './grpc.js'
+import { h2Bench } from './h2.js'
+import { findH2load } from './h2load.js'
 
 const log = (line: string): void => { console.log(line) }
 
@@ -150,7 +153,18 @@ async function main (): Promise<number> {
   let o: BenchOptions
   try { o = parseArgs(process.argv.slice(2)) } catch (err) { console.error(`bench: ${(err as Error).message}\n\n${USAGE}`); return 2 }
   if (o.help) { log(USAGE); return 0 }
-  if (findWrk() === null) {
+  if (o.grpc) {
+    log(`hopwatch bench, gRPC unary: ${o.rounds} interleaved round(s) of ${o.seconds} s, ${cpus().length} CPUs, node ${process.version}, commit ${measuredCommit()}`)
+    try {
+      log(`\n${grpcTable(await grpcBench({ ...GRPC_DEFAULTS, rounds: o.rounds, seconds: o.seconds }, log))}`)
+      return 0
+    } finally { await stopAll() }
+  }
+  if (o.h2 && findH2load() === null) {
+    console.error('bench: h2load is not installed. Install it with `apt-get install nghttp2-client` and run `npm run bench -- --h2` again.')
+    return 2
+  }
+  if (!o.h2 && findWrk() === null) {
     console.error('bench: wrk is not installed. Install it with `apt-get install wrk` (Debian/Ubuntu) and run `npm run bench` again.')
     return 2
   }
@@ -164,7 +178,7 @@ async function main (): Promise<number> {
   process.once('SIGTERM', onSignal)
   process.once('exit', killAllSync)
   try {
-    const results = await bench(o)
+    const results = o.h2 ? await h2Bench(o, log) : await bench(o)
     const file = join(tmpdir(), `hopwatch-bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
     writeFileSync(file, JSON.stringify(results, null, 2))
     log(`\nJSON results: ${file}`)

@@ -91,6 +91,8 @@ export function exchange (over: ExchangeOverrides = {}): Exchange {
     error: null,
     aborted: false,
     ...rest,
+    protocol: rest.protocol ?? 'http/1.1',
+    tls: rest.tls ?? false,
     headerNames,
     context,
     response: response(res)

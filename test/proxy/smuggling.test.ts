@@ -31,10 +31,13 @@ t.test('each smuggling shape is refused with 400 and nothing reaches the upstrea
 })
 
 t.test('a valid pipelined pair is served in order, each once', async (t) => {
-  const up = await startEchoUpstream()
+  const up = await startEchoUpstream((_req, res, received) => { res.end(`answer to ${received.url}`) })
   const hw = await startHopwatch(up.url)
   t.teardown(async () => { await hw.close(); await up.close() })
   const answer = await rawRequest(hw.trafficUrl, 'POST /one HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabcGET /two HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n', 2000)
   t.equal((answer.match(/HTTP\/1\.1 200/g) ?? []).length, 2)
-  t.same(up.received.map((r) => `${r.method} ${r.url} ${r.bodyLength}`), ['POST /one 3', 'GET /two 0'])
+  t.ok(answer.indexOf('answer to /one') >= 0 && answer.indexOf('answer to /one') < answer.indexOf('answer to /two'), 'answered in order')
+  // Each reached the upstream once. They go on two upstream connections (requests with a body
+  // have a pool of their own), so which of them the upstream sees first is a race.
+  t.same(up.received.map((r) => `${r.method} ${r.url} ${r.bodyLength}`).sort(), ['GET /two 0', 'POST /one 3'])
 })

@@ -27,6 +27,8 @@ export const hostileExchange: Exchange = {
   queryKeys: [EVIL.cookie],
   route: EVIL.route,
   httpVersion: '1.1',
+  protocol: 'http/1.1',
+  tls: false,
   websocket: false,
   headerNames: ['Host', EVIL.header, 'Via'],
   context: { via: [EVIL.via], host: ['127.0.0.1'] },

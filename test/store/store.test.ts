@@ -7,7 +7,7 @@ import type { Exchange } from '../../src/capture/types.js'
 function exchange (id: number, path = '/x', status = 200): Exchange {
   return {
     id: String(id), startedAt: 0, durationMs: 1, method: 'GET', path, queryKeys: [], route: routeOf(path),
-    httpVersion: '1.1', websocket: false, headerNames: [], context: {},
+    httpVersion: '1.1', protocol: 'http/1.1', tls: false, websocket: false, headerNames: [], context: {},
     arrived: [{ key: 'authorization', name: 'Authorization', lines: 1, validName: true, values: [] }],
     forwarded: [], droppedHere: ['authorization'], dropReasons: {},
     response: { status, source: 'upstream', wwwAuthenticate: [], proxyAuthenticate: [], setCookies: [], location: null, date: null, retryAfter: null },

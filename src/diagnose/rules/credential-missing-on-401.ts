@@ -3,6 +3,7 @@
 // client sends it (src/diagnose/evidence.ts); a 401 following a redirect is reported as the
 // redirect's doing; a 401 to a client with no sign of ever sending a credential is counted (info).
 import type { Challenge, Exchange } from '../../capture/types.js'
+import { isUnauthenticated, refusalName } from '../../capture/grpc.js'
 import { atMost } from '../evidence.js'
 import type { Confidence, RuleMeta } from '../../rules/meta.js'
 import { pathOf } from '../client-memory.js'
@@ -42,7 +43,8 @@ export function challengedHeader (challenges: readonly Challenge[]): string | nu
 
 function check (exchange: Exchange, ctx: RuleContext): readonly Finding[] {
   const response = exchange.response
-  if (response.status !== 401 || response.source !== 'upstream') return NO_FINDINGS
+  // gRPC UNAUTHENTICATED (16) counts as a 401 (src/capture/grpc.ts); gRPC sends no challenge.
+  if (!isUnauthenticated(response) || response.source !== 'upstream') return NO_FINDINGS
   const challenged = challengedHeader(response.wwwAuthenticate)
   const arrived = exchange.arrived
   if (challenged !== null ? arrived.some((h) => h.key === challenged) : arrived.length > 0) return NO_FINDINGS
@@ -55,8 +57,8 @@ function check (exchange: Exchange, ctx: RuleContext): readonly Finding[] {
   const challenge = response.wwwAuthenticate[0]
   const evidence = [
     challenge === undefined
-      ? 'upstream answered 401 without a WWW-Authenticate challenge'
-      : `upstream answered 401 with a ${challenge.scheme} challenge${challenge.error === null ? '' : ` (error="${challenge.error}")`}`,
+      ? `upstream answered ${refusalName(response)}${response.status === 401 ? ' without a WWW-Authenticate challenge' : ''}`
+      : `upstream answered ${refusalName(response)} with a ${challenge.scheme} challenge${challenge.error === null ? '' : ` (error="${challenge.error}")`}`,
     header === null ? 'no credential header arrived at hopwatch' : `no ${displayName(header)} header arrived at hopwatch`,
     `header named from ${named.from}`
   ]

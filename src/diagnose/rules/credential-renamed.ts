@@ -1,6 +1,7 @@
 // A credential arrived under another name: API Gateway's x-amzn-Remapped-Authorization,
 // Google ESPv2 / API Gateway's X-Forwarded-Authorization, or an X-Original-Authorization copy.
 import type { Exchange } from '../../capture/types.js'
+import { isUnauthenticated, refusalName } from '../../capture/grpc.js'
 import type { LayerId, RuleMeta } from '../../rules/meta.js'
 import { NO_FINDINGS, finding, type RuleContext, type RuntimeRule } from '../rule.js'
 import type { Finding } from '../types.js'
@@ -35,7 +36,7 @@ function check (exchange: Exchange, ctx: RuleContext): readonly Finding[] {
   for (const rename of RENAMES) {
     if (!ctx.view.has(rename.from)) continue
     const original = exchange.arrived.some((h) => h.key === rename.to)
-    const failed = exchange.response.status === 401
+    const failed = isUnauthenticated(exchange.response)
     out ??= []
     out.push(finding(meta, {
       header: rename.to,
@@ -45,7 +46,7 @@ function check (exchange: Exchange, ctx: RuleContext): readonly Finding[] {
       evidence: [
         `${rename.display} arrived`,
         original ? 'Authorization arrived too (the gateway added its own)' : 'Authorization did not arrive',
-        `upstream answered ${exchange.response.status}`
+        `upstream answered ${refusalName(exchange.response)}`
       ]
     }))
   }

@@ -1,5 +1,6 @@
 // A 403 with credentials present: authentication worked, authorisation refused.
 import type { Exchange } from '../../capture/types.js'
+import { isForbidden, refusalName } from '../../capture/grpc.js'
 import type { RuleMeta } from '../../rules/meta.js'
 import { NO_FINDINGS, describeJwt, describeValue, finding, jwtsOf, type RuleContext, type RuntimeRule } from '../rule.js'
 import type { Finding } from '../types.js'
@@ -19,10 +20,11 @@ export const meta: RuleMeta = {
 }
 
 function check (exchange: Exchange, _ctx: RuleContext): readonly Finding[] {
-  if (exchange.response.status !== 403 || exchange.response.source !== 'upstream') return NO_FINDINGS
+  // gRPC PERMISSION_DENIED (7) counts as a 403 (src/capture/grpc.ts).
+  if (!isForbidden(exchange.response) || exchange.response.source !== 'upstream') return NO_FINDINGS
   const credentials = exchange.arrived.filter((h) => h.key !== 'cookie' || h.values.some((fp) => (fp.cookies?.length ?? 0) > 0))
   if (credentials.length === 0) return NO_FINDINGS
-  const evidence = ['upstream answered 403']
+  const evidence = [`upstream answered ${refusalName(exchange.response)}`]
   for (const header of credentials) {
     const fp = header.values[0]
     if (fp !== undefined) evidence.push(describeValue(header, fp))

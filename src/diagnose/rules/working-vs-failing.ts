@@ -1,6 +1,7 @@
 // For a route with both 2xx and 401 exchanges: what the working call carried that the failing
 // one did not (credential headers, schemes, JWT issuers and audiences), by name only.
 import type { Exchange, SeenHeader } from '../../capture/types.js'
+import { isUnauthenticated } from '../../capture/grpc.js'
 import type { RuleMeta } from '../../rules/meta.js'
 import { clientSign } from '../missing-evidence.js'
 import { profileOf, sampleOf, type CallSample, type CredentialProfile } from '../route-memory.js'
@@ -67,9 +68,11 @@ function headerOf (working: CredentialProfile, failing: CredentialProfile, chang
 }
 
 function check (exchange: Exchange, ctx: RuleContext): readonly Finding[] {
-  const status = exchange.response.status
-  const working = status >= 200 && status < 300
-  if (!working && status !== 401) return NO_FINDINGS
+  const response = exchange.response
+  const failing = isUnauthenticated(response)
+  // A gRPC call works when its grpc-status is OK (0), whatever the HTTP status (200) says.
+  const working = !failing && response.status >= 200 && response.status < 300 && (response.grpcStatus === undefined || response.grpcStatus === 0)
+  if (!working && !failing) return NO_FINDINGS
   const sample = sampleOf(exchange)
   const record = ctx.routes.remember(exchange.route, working ? 'working' : 'failing', sample)
   if (working || record.working === null) return NO_FINDINGS

@@ -94,6 +94,8 @@ export function renderExchangeHtml (ex: Exchange, findings: readonly ExchangeFin
     ['id', `<code>${escapeHtml(ex.id)}</code>`],
     ['started', escapeHtml(new Date(ex.startedAt).toISOString())],
     ['request', `<code>${escapeHtml(`${ex.method} ${ex.path}${query}`)}</code> HTTP/${escapeHtml(ex.httpVersion)}${ex.websocket ? ' (websocket)' : ''}`],
+    ['protocol', `${escapeHtml(ex.protocol)}${ex.tls ? ' over TLS' : ''}`],
+    ...(ex.response.grpcStatus === undefined ? [] : [['gRPC status', escapeHtml(ex.response.grpcStatus)] as [string, string]]),
     ['route', `${routeLink} <span class="meta">(every stored exchange of this route)</span>`],
     ['duration', `${escapeHtml(ex.durationMs.toFixed(1))} ms`],
     ...(ex.pairId === undefined || ex.pairId === null ? [] : [['edge/origin pair', `<code>${escapeHtml(ex.pairId)}</code>`] as [string, string]])

@@ -23,6 +23,7 @@ export interface HtmlFinding {
   summary: string
   remediation: string
   examples: readonly string[]
+  protocols?: readonly string[]
   /** What the finding saw, names and fingerprints only. */
   evidence?: readonly string[]
 }
@@ -47,6 +48,8 @@ export interface HtmlReportInput {
   headers?: readonly HtmlHeaderRow[]
   routes?: readonly HtmlRouteRow[]
   statuses?: object
+  /** Exchanges by the protocol they arrived in. */
+  protocols?: object
   upstreamTls?: string
 }
 
@@ -78,7 +81,8 @@ function findingHtml (f: HtmlFinding, known: (id: string) => boolean): string {
   const where = [
     f.header === null ? '' : `header <code>${escapeHtml(f.header)}</code>`,
     f.layer === null ? '' : `layer <code>${escapeHtml(f.layer)}</code> (${escapeHtml(f.confidence)})`,
-    f.route === undefined ? '' : `route <code>${escapeHtml(f.route)}</code>`
+    f.route === undefined ? '' : `route <code>${escapeHtml(f.route)}</code>`,
+    f.protocols === undefined || f.protocols.length === 0 ? '' : `over ${f.protocols.map((p) => `<code>${escapeHtml(p)}</code>`).join(', ')}`
   ].filter((s) => s !== '').join(' · ')
   const ladder = Object.hasOwn(EVIDENCE_LADDER, f.confidence) ? EVIDENCE_LADDER[f.confidence as keyof typeof EVIDENCE_LADDER] : ''
   const evidence = f.evidence ?? []
@@ -126,6 +130,7 @@ export function renderReportHtml (report: HtmlReportInput, options: ReportPageOp
   const findings = (report.findings ?? []).slice(0, MAX_ROWS)
   const totals = entries(report.totals).map(([k, v]) => `<div><dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd></div>`).join('')
   const statuses = entries(report.statuses).map(([code, n]) => `<tr>${cells([code, n])}</tr>`)
+  const protocols = entries(report.protocols).map(([protocol, n]) => `<tr>${cells([protocol, n])}</tr>`)
   const body = `${report.upstreamTls === 'unverified' ? `<p class="warn" id="upstream-tls"><strong>${escapeHtml(UNVERIFIED)}</strong></p>\n` : ''}<section id="totals"><h2>Totals</h2><dl class="totals">${totals}</dl></section>
 <section id="charts"><h2>At a glance</h2><div class="charts">
 ${timelineChart(options.exchanges ?? [])}
@@ -138,7 +143,8 @@ ${findings.length === 0 ? '<p class="empty">No findings.</p>' : findings.map((f)
 <section id="layers"><h2>Layers in front</h2>${layersHtml(report.layers)}</section>
 <section id="headers"><h2>Credential headers</h2>${headersHtml(report.headers ?? [])}</section>
 <section id="routes"><h2>Routes</h2>${routesHtml(report.routes ?? [])}</section>
-<section id="statuses"><h2>Statuses</h2>${table(['status', 'exchanges'], statuses, 'No exchange yet.')}</section>`
+<section id="statuses"><h2>Statuses</h2>${table(['status', 'exchanges'], statuses, 'No exchange yet.')}</section>
+<section id="protocols"><h2>Protocols</h2>${table(['protocol', 'exchanges'], protocols, 'No exchange yet.')}</section>`
   const subtitle = `generated ${escapeHtml(report.generatedAt ?? '')}${report.since === undefined ? '' : ` · since ${escapeHtml(report.since)}`}`
   return framePage({ title: 'hopwatch report', subtitle, body, ...(options.refresh === undefined ? {} : { refresh: options.refresh }) })
 }
