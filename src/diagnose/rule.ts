@@ -35,7 +35,9 @@ export interface RuntimeRule {
   check: (exchange: Exchange, ctx: RuleContext) => readonly Finding[]
   /**
    * True when the rule reads anything beyond the exchange's shape: the clock (`ctx.now`), the
-   * route memory, the exchange's id, times or Date. Such rules run on every exchange; the others
+   * route memory, the exchange's id, times or Date, or any part of a fingerprint beyond the
+   * header's name and line count (hash, length, scheme, value shape, JWT, cookies, Basic): the
+   * shape is made of names, never of credential values. Such rules run on every exchange; the others
    * run once per shape (see src/proxy/shape-memo.ts) and their findings are reused.
    */
   perExchange?: boolean

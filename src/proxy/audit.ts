@@ -131,7 +131,7 @@ export class Auditor {
     let shape = key === null ? undefined : this.shapes.get(key)
     let exchange: Exchange
     if (shape !== undefined) {
-      exchange = this.shapes.instantiate(shape, input)
+      exchange = this.shapes.instantiate(shape, input, this.options.hash)
       store.add(exchange, shape.exchange)
     } else {
       exchange = buildExchange(input, this.credentialNames, this.options.hash)

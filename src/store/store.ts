@@ -41,6 +41,9 @@ interface Slot {
   durationMs: number
   path: string | null
   context: Exchange['context'] | null
+  /** The exchange's own credential stages; null when they are the shape's. */
+  arrived: Exchange['arrived'] | null
+  forwarded: Exchange['forwarded'] | undefined
   response: Exchange['response'] | null
   clientStatus: number
   aborted: boolean
@@ -48,7 +51,7 @@ interface Slot {
 }
 
 function emptySlot (): Slot {
-  return { used: false, full: null, base: null, seq: 0, id: null, startedAt: 0.5, durationMs: 0.5, path: null, context: null, response: null, clientStatus: 0, aborted: false, pairId: undefined }
+  return { used: false, full: null, base: null, seq: 0, id: null, startedAt: 0.5, durationMs: 0.5, path: null, context: null, arrived: null, forwarded: undefined, response: null, clientStatus: 0, aborted: false, pairId: undefined }
 }
 
 export class ExchangeStore {
@@ -94,8 +97,19 @@ export class ExchangeStore {
     if (!slot.used) return undefined
     if (slot.full !== null) return slot.full
     const base = slot.base as Exchange
-    return ofShape(base, this.idOf(slot), slot.startedAt, slot.durationMs, slot.path ?? base.path, slot.context ?? base.context,
-      slot.response ?? base.response, slot.clientStatus, slot.aborted, slot.pairId)
+    return ofShape(base, {
+      id: this.idOf(slot),
+      startedAt: slot.startedAt,
+      durationMs: slot.durationMs,
+      path: slot.path ?? base.path,
+      context: slot.context ?? base.context,
+      arrived: slot.arrived ?? base.arrived,
+      forwarded: slot.forwarded === undefined ? base.forwarded : slot.forwarded,
+      response: slot.response ?? base.response,
+      clientStatus: slot.clientStatus,
+      aborted: slot.aborted,
+      pairId: slot.pairId
+    })
   }
 
   /** Keep `ex`; `base` when `ex` was made by ofShape(base, ...) and differs from it only there. */
@@ -118,6 +132,8 @@ export class ExchangeStore {
       slot.base = null
       slot.path = null
       slot.context = null
+      slot.arrived = null
+      slot.forwarded = undefined
       slot.response = null
       slot.pairId = undefined
     } else {
@@ -127,6 +143,8 @@ export class ExchangeStore {
       slot.durationMs = ex.durationMs
       slot.path = ex.path === base.path ? null : ex.path
       slot.context = ex.context === base.context ? null : ex.context
+      slot.arrived = ex.arrived === base.arrived ? null : ex.arrived
+      slot.forwarded = ex.forwarded === base.forwarded ? undefined : ex.forwarded
       slot.response = ex.response
       slot.aborted = ex.aborted
       slot.pairId = ex.pairId
