@@ -1,10 +1,10 @@
 // Assemble an Exchange from what the hot path noted. Runs after the response has gone.
 import type { Hasher } from './fingerprint.js'
-import { connectionNominated, pairsFromObject, requestContext, seenHeaders, type RawPairs, type StageCache } from './request.js'
+import { connectionNominated, pairsFromObject, requestContext, seenHeaders, type RawPairs } from './request.js'
 import { summarizeResponse, type HeaderBag } from './response.js'
 import { foldPath, routeOf } from '../store/routes.js'
 import { queryNames } from './url.js'
-import type { Exchange, SeenHeader } from './types.js'
+import type { Exchange, Fingerprint, SeenHeader } from './types.js'
 import { detached } from './detach.js'
 
 export interface ExchangeInput {
@@ -60,6 +60,9 @@ function connectionValues (rawHeaders: string[]): string[] | undefined {
 const DROP_NOMINATED = "nominated in the client's Connection header, so it is hop-by-hop (RFC 9110 7.6.1) and the proxy layer removed it"
 const DROP_OTHER = "removed by hopwatch's proxy layer before the upstream request"
 
+/** Credential lines above which a forwarded value's fingerprint is looked up by a map, not a scan. */
+const MAX_SCANNED = 32
+
 /** A credential stage: what arrived and what left (null when nothing was sent upstream). */
 export interface CredentialStages { arrived: SeenHeader[]; forwarded: SeenHeader[] | null }
 
@@ -68,12 +71,25 @@ export interface CredentialStages { arrived: SeenHeader[]; forwarded: SeenHeader
  * both stages). These differ from one user to the next, so every exchange computes its own.
  */
 export function credentialStages (input: ExchangeInput, credentialNames: ReadonlySet<string>, hash: Hasher): CredentialStages {
-  const cache: StageCache = new Map()
-  const arrived = seenHeaders(input.arrivedPairs, hash, cache)
-  const forwarded = input.forwarded === null
-    ? null
-    : seenHeaders(pairsFromObject(input.forwarded, credentialNames), hash, cache)
-  return { arrived, forwarded }
+  const pairs = input.arrivedPairs
+  const made: Fingerprint[] = []
+  const arrived = seenHeaders(pairs, hash, made)
+  if (input.forwarded === null) return { arrived, forwarded: null }
+  // A value that left as it arrived (the usual case: the same string) has its fingerprint already:
+  // found by a scan of the few lines a request has, by a map (for this call only) when many.
+  let byValue: Map<string, Fingerprint> | undefined
+  if (pairs.length > MAX_SCANNED) {
+    byValue = new Map()
+    for (let i = 0; i < pairs.length; i += 2) byValue.set(`${(pairs[i] as string).toLowerCase()}\u0000${pairs[i + 1] as string}`, made[i / 2] as Fingerprint)
+  }
+  const known = (key: string, value: string): Fingerprint | undefined => {
+    if (byValue !== undefined) return byValue.get(`${key}\u0000${value}`)
+    for (let i = 0; i < pairs.length; i += 2) {
+      if (pairs[i + 1] === value && (pairs[i] as string).toLowerCase() === key) return made[i / 2]
+    }
+    return undefined
+  }
+  return { arrived, forwarded: seenHeaders(pairsFromObject(input.forwarded, credentialNames), hash, undefined, known) }
 }
 
 export function buildExchange (input: ExchangeInput, credentialNames: ReadonlySet<string>, hash: Hasher): Exchange {

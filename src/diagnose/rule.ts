@@ -129,8 +129,17 @@ function listJwts (arrived: readonly SeenHeader[]): readonly JwtSeen[] {
   return Object.freeze(out)
 }
 
+/** The last exchange's own list: the rules that ask run one after another on one exchange. */
+let lastArrived: readonly SeenHeader[] | null = null
+let lastJwts: readonly JwtSeen[] = []
+
 export function jwtsOf (exchange: Exchange): readonly JwtSeen[] {
-  return perShape(jwtsByArrived, exchange.arrived, null, listJwts)
+  const arrived = exchange.arrived
+  if (arrived === lastArrived) return lastJwts
+  const jwts = perShape(jwtsByArrived, arrived, null, listJwts)
+  // Only an exchange's own (not frozen) stage: a frozen one is remembered by its shape above.
+  if (!Object.isFrozen(arrived)) { lastArrived = arrived; lastJwts = jwts }
+  return jwts
 }
 
 const described = new WeakMap<JwtSeen, string>()

@@ -25,9 +25,6 @@ import { routeOf } from '../store/routes.js'
 
 /** Shapes remembered; the memo starts afresh when full (a burst of new shapes costs a rebuild each). */
 const MAX_SHAPES = 1024
-/** Paths whose route is remembered, and the characters of those paths and routes in all. */
-const MAX_PATHS = 4096
-const MAX_PATH_CHARS = 1024 * 1024
 /** A longer key (thousands of header names, 9 KB names) is kept as its SHA-256: 1,024 keys stay under 1 MiB. */
 const MAX_KEY = 1024
 const MAX_TEXT = 200
@@ -47,8 +44,6 @@ export interface Shape {
 
 export class ShapeMemo {
   private readonly shapes = new Map<string, Shape>()
-  private readonly routes = new Map<string, string>()
-  private routeChars = 0
 
   /** Random per memo: the key's hash of challenges and Location is keyed, like a fingerprint. */
   private readonly salt = randomBytes(16).toString('base64')
@@ -61,7 +56,7 @@ export class ShapeMemo {
     if (input.websocket || input.error !== null || answer === null || answer['set-cookie'] !== undefined) return null
     const url = input.url
     const q = url.indexOf('?')
-    let key = `${input.method} ${input.httpVersion} ${this.route(pathOf(url, q))}`
+    let key = `${input.method} ${input.httpVersion} ${routeOf(pathOf(url, q))}`
     if (q >= 0) {
       // Raw parameter names, values left out: the names decide queryKeys.
       for (const part of url.slice(q + 1).split('&')) {
@@ -158,20 +153,6 @@ export class ShapeMemo {
       aborted: input.aborted,
       pairId: input.pairId
     })
-  }
-
-  private route (path: string): string {
-    let route = this.routes.get(path)
-    if (route === undefined) {
-      route = routeOf(path)
-      if (this.routes.size >= MAX_PATHS || this.routeChars > MAX_PATH_CHARS) {
-        this.routes.clear()
-        this.routeChars = 0
-      }
-      this.routes.set(path, route)
-      this.routeChars += path.length + route.length
-    }
-    return route
   }
 }
 

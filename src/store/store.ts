@@ -1,7 +1,7 @@
 // The bounded in-memory store: the last N exchanges in a ring, plus running aggregates.
 // Memory stays flat however long it runs; the oldest exchange is forgotten first and counted.
 import { randomBytes } from 'node:crypto'
-import type { Exchange, SeenHeader } from '../capture/types.js'
+import type { Exchange } from '../capture/types.js'
 import { ofShape } from '../capture/exchange.js'
 import { perShape } from '../capture/per-shape.js'
 
@@ -65,7 +65,7 @@ export class ExchangeStore {
   readonly headers = new Map<string, HeaderCounts>()
   readonly statuses = new Map<number, number>()
   readonly routes = new Map<string, RouteCounts>()
-  private readonly cells = new WeakMap<readonly SeenHeader[], Cells>()
+  private readonly cells = new WeakMap<readonly string[], Cells>()
   /** Ids are `<tag>-<number in base 36>`; the tag is random per store, so per process. */
   private readonly idTag = randomBytes(3).toString('hex')
   private seq = 0
@@ -172,14 +172,15 @@ export class ExchangeStore {
   }
 
   /**
-   * The counters an exchange adds to, found once per shape (its frozen `arrived` array stands
-   * for method, route and stages). Counters are never removed, so remembered ones stay current.
+   * The counters an exchange adds to, found once per shape (its frozen header names stand for
+   * method, route and the names in each stage). Counters are never removed, so remembered ones
+   * stay current.
    */
   private cellsOf (ex: Exchange): Cells {
-    return perShape(this.cells, ex.arrived, ex, this.findCells)
+    return perShape(this.cells, ex.headerNames, ex, this.findCells)
   }
 
-  private readonly findCells = (_arrived: readonly SeenHeader[], ex: Exchange): Cells => {
+  private readonly findCells = (_names: readonly string[], ex: Exchange): Cells => {
     let routeKey = `${ex.method} ${ex.route}`
     if (!this.routes.has(routeKey) && this.routes.size >= MAX_ROUTES) routeKey = `${ex.method} (other)`
     let route = this.routes.get(routeKey)
