@@ -150,7 +150,7 @@ export interface ExchangeParts {
 }
 
 /**
- * An exchange of `base`'s shape (src/proxy/shape-memo.ts): it shares every part of `base` but
+ * An exchange of `base`'s shape (src/audit/shape.ts): it shares every part of `base` but
  * `parts`, which differ from one exchange to the next. The store keeps only these, too.
  */
 export function ofShape (base: Exchange, parts: ExchangeParts): Exchange {

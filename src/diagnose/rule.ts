@@ -38,7 +38,7 @@ export interface RuntimeRule {
    * route memory, the exchange's id, times or Date, or any part of a fingerprint beyond the
    * header's name and line count (hash, length, scheme, value shape, JWT, cookies, Basic): the
    * shape is made of names, never of credential values. Such rules run on every exchange; the others
-   * run once per shape (see src/proxy/shape-memo.ts) and their findings are reused.
+   * run once per shape (see src/audit/shape.ts) and their findings are reused.
    */
   perExchange?: boolean
 }

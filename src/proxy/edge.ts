@@ -10,7 +10,7 @@ import type { Exchange } from '../capture/types.js'
 import type { Finding } from '../diagnose/types.js'
 import { createPairing, observationOf, type Pairing, type PairingCounts } from '../probe/pairing.js'
 import { ExchangeStore } from '../store/store.js'
-import { Auditor, type ExchangeObserver } from './audit.js'
+import { Auditor, type ExchangeObserver } from '../audit/audit.js'
 import { createTrafficApp, type PairHooks } from './traffic.js'
 
 export interface EdgeTap {

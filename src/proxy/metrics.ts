@@ -100,8 +100,8 @@ export function createMetrics (options: MetricsOptions = {}): Metrics {
     }
     return tally
   }
-  // Exchanges of one shape share their header arrays and shape-only findings (see
-  // shape-memo.ts): the tallies each one bumps are found once.
+  // Exchanges of one shape share their header names and shape-only findings (see
+  // src/audit/shape.ts): the tallies each one bumps are found once.
   // A shape's frozen header names stand for the names of its stages (its fingerprints differ per user).
   const byArrived = new WeakMap<readonly string[], readonly Tally[]>()
   const byForwarded = new WeakMap<readonly string[], readonly Tally[]>()

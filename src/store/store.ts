@@ -24,7 +24,7 @@ export interface ExchangeQuery { limit?: number; status?: number; header?: strin
 
 /**
  * One kept exchange. An exchange built in full is kept whole; one of a remembered shape (see
- * src/proxy/shape-memo.ts) as its shape's first exchange plus the parts it differs in. Slots are
+ * src/audit/shape.ts) as its shape's first exchange plus the parts it differs in. Slots are
  * made once and overwritten, so a kept exchange leaves the young generation nothing to copy or
  * promote (but its path when the shape's differs): keeping the last 1,000 exchanges had cost a
  * major collection every second and most of hopwatch's p99 latency. For the same reason an id

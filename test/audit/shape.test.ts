@@ -1,5 +1,6 @@
-// The shape memo must be invisible: an exchange recorded through it, and its findings, equal
-// what a full build and a full diagnosis give for the same input, over a long mixed sequence in
+// The shape memo (src/audit/shape.ts) must be invisible: an exchange recorded through it, and
+// its findings, equal what a full build and a full diagnosis give for the same input, over a
+// long mixed sequence in
 // which shapes repeat, values change under a repeated shape, and the clock moves.
 import t from 'tap'
 import { Writable } from 'node:stream'
@@ -8,9 +9,9 @@ import { createHasher } from '../../src/capture/fingerprint.js'
 import { credentialHeaderSet } from '../../src/capture/credential-names.js'
 import { createDiagnoser } from '../../src/diagnose/index.js'
 import type { Finding } from '../../src/diagnose/types.js'
-import { Auditor } from '../../src/proxy/audit.js'
+import { Auditor } from '../../src/audit/audit.js'
 import { createLogger } from '../../src/proxy/logger.js'
-import { ShapeMemo } from '../../src/proxy/shape-memo.js'
+import { ShapeMemo } from '../../src/audit/shape.js'
 import { ExchangeStore } from '../../src/store/store.js'
 
 /** Deterministic choices, so a failure can be replayed. */

@@ -10,8 +10,8 @@ import type { Exchange } from '../capture/types.js'
 import type { Diagnoser, Finding } from '../diagnose/types.js'
 import type { ExchangeStore } from '../store/store.js'
 import { exchangeLogWriter } from './log-line.js'
-import { ShapeMemo } from './shape-memo.js'
-import type { Pending } from './traffic.js'
+import { ShapeMemo } from './shape.js'
+import type { Pending } from '../proxy/traffic.js'
 
 export interface ExchangeObserver { observe: (exchange: Exchange, findings: Finding[]) => void }
 
