@@ -22,6 +22,7 @@ import type { Exchange, ResponseSummary, SeenHeader } from '../capture/types.js'
 import type { Derivation } from '../diagnose/types.js'
 import { VALUE_HEADERS } from '../diagnose/view.js'
 import { routeOf } from '../store/routes.js'
+import { indexHeaders, type HeaderIndex } from './header-index.js'
 
 /** Shapes remembered; the memo starts afresh when full (a burst of new shapes costs a rebuild each). */
 const MAX_SHAPES = 1024
@@ -51,7 +52,7 @@ export class ShapeMemo {
   constructor (private readonly credentialNames: ReadonlySet<string>) {}
 
   /** The shape key of an exchange, or null when it is to be built in full. */
-  key (input: ExchangeInput): string | null {
+  key (input: ExchangeInput, index: HeaderIndex = indexHeaders(input.rawHeaders)): string | null {
     const answer = input.upstreamHeaders
     if (input.websocket || input.error !== null || answer === null || answer['set-cookie'] !== undefined) return null
     const url = input.url
@@ -65,10 +66,10 @@ export class ShapeMemo {
       }
     }
     const raw = input.rawHeaders
+    const lower = index.lower
     for (let i = 0; i < raw.length; i += 2) {
-      const name = raw[i] as string
-      key += `\n${name}`
-      if (VALUE_HEADERS.has(name.toLowerCase())) {
+      key += `\n${raw[i] as string}`
+      if (VALUE_HEADERS.has(lower[i >> 1] as string)) {
         const value = raw[i + 1] as string
         if (value.includes('\n')) return null
         key += `:${value}`
@@ -129,7 +130,7 @@ export class ShapeMemo {
   }
 
   /** A new exchange of a known shape: its own credential stages (one fingerprint per value), the rest shared. */
-  instantiate (shape: Shape, input: ExchangeInput, hash: Hasher): Exchange {
+  instantiate (shape: Shape, input: ExchangeInput, hash: Hasher, index: HeaderIndex = indexHeaders(input.rawHeaders)): Exchange {
     const base = shape.exchange
     const q = input.url.indexOf('?')
     const date = dateOf(input.upstreamHeaders?.date)
@@ -138,7 +139,7 @@ export class ShapeMemo {
       response = Object.freeze({ ...response, date })
       shape.response = response
     }
-    const context = sameContext(base.context, shape.slots ??= contextSlots(input.rawHeaders), input.rawHeaders) ? base.context : contextOf(input.rawHeaders)
+    const context = sameContext(base.context, shape.slots ??= contextSlots(index), input.rawHeaders) ? base.context : contextOf(input.rawHeaders)
     const stages = credentialStages(input, this.credentialNames, hash)
     return ofShape(base, {
       id: input.id,
@@ -159,15 +160,16 @@ export class ShapeMemo {
 /** Where a shape's context values sit in its raw headers: [value index, lower-case name, nth value]. */
 type ContextSlots = ReadonlyArray<readonly [number, string, number]>
 
-function contextSlots (rawHeaders: string[]): ContextSlots {
+function contextSlots (index: HeaderIndex): ContextSlots {
   const slots: Array<[number, string, number]> = []
   const counts: Record<string, number> = {}
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    const key = (rawHeaders[i] as string).toLowerCase()
+  const lower = index.lower
+  for (let i = 0; i < lower.length; i++) {
+    const key = lower[i] as string
     if (!isContextHeader(key)) continue
     const nth = counts[key] ?? 0
     counts[key] = nth + 1
-    if (nth < MAX_CONTEXT_VALUES) slots.push([i + 1, key, nth])
+    if (nth < MAX_CONTEXT_VALUES) slots.push([2 * i + 1, key, nth])
   }
   return slots
 }
