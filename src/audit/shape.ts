@@ -23,8 +23,9 @@ import type { Derivation } from '../diagnose/types.js'
 import { VALUE_HEADERS } from '../diagnose/view.js'
 import { routeOf } from '../store/routes.js'
 import { indexHeaders, type HeaderIndex } from './header-index.js'
+import { Lru } from '../capture/lru.js'
 
-/** Shapes remembered; the memo starts afresh when full (a burst of new shapes costs a rebuild each). */
+/** Shapes remembered, the least recently used forgotten first (a burst of new shapes no longer empties the memo). */
 const MAX_SHAPES = 1024
 /** A longer key (thousands of header names, 9 KB names) is kept as its SHA-256: 1,024 keys stay under 1 MiB. */
 const MAX_KEY = 1024
@@ -44,7 +45,7 @@ export interface Shape {
 }
 
 export class ShapeMemo {
-  private readonly shapes = new Map<string, Shape>()
+  private readonly shapes = new Lru<string, Shape>(MAX_SHAPES)
 
   /** Random per memo: the key's hash of challenges and Location is keyed, like a fingerprint. */
   private readonly salt = randomBytes(16).toString('base64')
@@ -123,7 +124,6 @@ export class ShapeMemo {
       for (const f of found) { Object.freeze(f.evidence); Object.freeze(f) }
       Object.freeze(found)
     }
-    if (this.shapes.size >= MAX_SHAPES) this.shapes.clear()
     const shape: Shape = { exchange, derived, response: exchange.response }
     this.shapes.set(key, shape)
     return shape
