@@ -23,7 +23,11 @@ const WORDS = new Lru<string, true>(4096)
 
 /** One path segment as it may be shown: itself when it reads like words, else `:id` or `:token`. */
 export function foldSegment (segment: string): string {
-  if (segment === '' || FOLDED.has(segment) || WORDS.get(segment) === true) return segment
+  if (segment === '' || FOLDED.has(segment)) return segment
+  // A segment that starts with a digit (an id, most often) is never looked up: no word was
+  // remembered for it, and a miss would hash a string seen once.
+  const first = segment.charCodeAt(0)
+  if ((first < 48 || first > 57) && WORDS.get(segment) === true) return segment
   // Path parameters (`;jsessionid=...`) are never kept: the segment before them is judged.
   const semi = segment.indexOf(';')
   if (semi >= 0) return `${foldSegment(segment.slice(0, semi))};…`
