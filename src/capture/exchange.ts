@@ -1,10 +1,10 @@
 // Assemble an Exchange from what the hot path noted. Runs after the response has gone.
 import type { Hasher } from './fingerprint.js'
-import { connectionNominated, pairsFromObject, requestContext, seenHeaders, type RawPairs, type StageCache } from './request.js'
+import { connectionNominated, pairsFromObject, requestContext, seenHeaders, type RawPairs } from './request.js'
 import { summarizeResponse, type HeaderBag } from './response.js'
 import { foldPath, routeOf } from './routes.js'
 import { queryNames } from './url.js'
-import type { Exchange, WireProtocol } from './types.js'
+import type { Exchange, Fingerprint, SeenHeader, WireProtocol } from './types.js'
 import { detached } from './detach.js'
 
 export interface ExchangeInput {
@@ -66,13 +66,40 @@ function connectionValues (rawHeaders: string[]): string[] | undefined {
 const DROP_NOMINATED = "nominated in the client's Connection header, so it is hop-by-hop (RFC 9110 7.6.1) and the proxy layer removed it"
 const DROP_OTHER = "removed by hopwatch's proxy layer before the upstream request"
 
+/** Credential lines above which a forwarded value's fingerprint is looked up by a map, not a scan. */
+const MAX_SCANNED = 32
+
+/** A credential stage: what arrived and what left (null when nothing was sent upstream). */
+export interface CredentialStages { arrived: SeenHeader[]; forwarded: SeenHeader[] | null }
+
+/**
+ * The credential stages of one exchange: one fingerprint per line (equal values hashed once for
+ * both stages). These differ from one user to the next, so every exchange computes its own.
+ */
+export function credentialStages (input: ExchangeInput, credentialNames: ReadonlySet<string>, hash: Hasher): CredentialStages {
+  const pairs = input.arrivedPairs
+  const made: Fingerprint[] = []
+  const arrived = seenHeaders(pairs, hash, made)
+  if (input.forwarded === null) return { arrived, forwarded: null }
+  // A value that left as it arrived (the usual case: the same string) has its fingerprint already:
+  // found by a scan of the few lines a request has, by a map (for this call only) when many.
+  let byValue: Map<string, Fingerprint> | undefined
+  if (pairs.length > MAX_SCANNED) {
+    byValue = new Map()
+    for (let i = 0; i < pairs.length; i += 2) byValue.set(`${(pairs[i] as string).toLowerCase()}\u0000${pairs[i + 1] as string}`, made[i / 2] as Fingerprint)
+  }
+  const known = (key: string, value: string): Fingerprint | undefined => {
+    if (byValue !== undefined) return byValue.get(`${key}\u0000${value}`)
+    for (let i = 0; i < pairs.length; i += 2) {
+      if (pairs[i + 1] === value && (pairs[i] as string).toLowerCase() === key) return made[i / 2]
+    }
+    return undefined
+  }
+  return { arrived, forwarded: seenHeaders(pairsFromObject(input.forwarded, credentialNames), hash, undefined, known) }
+}
+
 export function buildExchange (input: ExchangeInput, credentialNames: ReadonlySet<string>, hash: Hasher): Exchange {
-  // Equal values are hashed once for both stages.
-  const cache: StageCache = new Map()
-  const arrived = seenHeaders(input.arrivedPairs, hash, cache)
-  const forwarded = input.forwarded === null
-    ? null
-    : seenHeaders(pairsFromObject(input.forwarded, credentialNames), hash, cache)
+  const { arrived, forwarded } = credentialStages(input, credentialNames, hash)
   const { headerNames, context } = requestContext(input.rawHeaders)
   const droppedHere: string[] = []
   const dropReasons: Record<string, string> = {}
@@ -113,20 +140,34 @@ export function buildExchange (input: ExchangeInput, credentialNames: ReadonlySe
   }
 }
 
+/** What an exchange of a known shape has of its own (see ofShape). */
+export interface ExchangeParts {
+  id: string
+  startedAt: number
+  durationMs: number
+  /** The request's path or a stored one: folded here (folding a folded path changes nothing). */
+  path: string
+  context: Exchange['context']
+  /** The credential stages: the same as the shape's when the values are, else this exchange's own. */
+  arrived: Exchange['arrived']
+  forwarded: Exchange['forwarded']
+  response: Exchange['response']
+  clientStatus: number
+  aborted: boolean
+  pairId: string | null | undefined
+}
+
 /**
- * An exchange of `base`'s shape (src/proxy/shape-memo.ts): it shares every part of `base` but
- * these, which differ from one exchange to the next. The store keeps only these, too. `path` is
- * the request's path or a stored one: it is folded here (folding a folded path changes nothing).
+ * An exchange of `base`'s shape (src/audit/shape.ts): it shares every part of `base` but
+ * `parts`, which differ from one exchange to the next. The store keeps only these, too.
  */
-export function ofShape (base: Exchange, id: string, startedAt: number, durationMs: number, path: string,
-  context: Exchange['context'], response: Exchange['response'], clientStatus: number, aborted: boolean,
-  pairId: string | null | undefined): Exchange {
+export function ofShape (base: Exchange, parts: ExchangeParts): Exchange {
   const exchange: Exchange = {
-    id,
-    startedAt,
-    durationMs,
+    id: parts.id,
+    startedAt: parts.startedAt,
+    durationMs: parts.durationMs,
     method: base.method,
-    path: path === base.path ? path : foldPath(path),
+    path: parts.path === base.path ? parts.path : foldPath(parts.path),
     queryKeys: base.queryKeys,
     route: base.route,
     httpVersion: base.httpVersion,
@@ -134,16 +175,16 @@ export function ofShape (base: Exchange, id: string, startedAt: number, duration
     tls: base.tls,
     websocket: false,
     headerNames: base.headerNames,
-    context,
-    arrived: base.arrived,
-    forwarded: base.forwarded,
+    context: parts.context,
+    arrived: parts.arrived,
+    forwarded: parts.forwarded,
     droppedHere: base.droppedHere,
     dropReasons: base.dropReasons,
-    response,
-    clientStatus,
+    response: parts.response,
+    clientStatus: parts.clientStatus,
     error: null,
-    aborted
+    aborted: parts.aborted
   }
-  if (pairId !== undefined) exchange.pairId = pairId
+  if (parts.pairId !== undefined) exchange.pairId = parts.pairId
   return exchange
 }

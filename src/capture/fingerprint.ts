@@ -5,6 +5,7 @@ import { isWordLike } from './words.js'
 import { decodeJwt } from './jwt.js'
 import type { CookieFingerprint, Fingerprint, ValueShape } from './types.js'
 import { detached } from './detach.js'
+import { Lru } from './lru.js'
 
 /** Hex characters of the HMAC kept: 64 bits, enough to tell tokens apart, useless to reverse. */
 const HASH_CHARS = 16
@@ -77,20 +78,20 @@ export function createHasher (key: string | null): Hasher {
 /**
  * Fingerprints already made, per hasher, keyed by header + keyed hash + length of the value
  * (never by the value: hopwatch keeps no credential beyond its request). The same token sent
- * again costs one HMAC instead of a JWT decode and a hash per cookie. Cleared when full.
+ * again costs one HMAC instead of a JWT decode and a hash per cookie. The least recently used
+ * are forgotten first (a cache that started afresh when full churned under 20,000 users).
  */
-const MAX_CACHED = 2048
+const MAX_CACHED = 8192
 /**
  * And at most this many characters of values behind them: a fingerprint holds no more text than
  * its value (cookie names, JWT claims), so this bounds the cache in bytes, 64 KiB values included.
  */
 const MAX_CACHED_CHARS = 4 * 1024 * 1024
-interface Cache { map: Map<string, Fingerprint>; chars: number }
-const caches = new WeakMap<Hasher, Cache>()
+const caches = new WeakMap<Hasher, Lru<string, Fingerprint>>()
 
-function cacheOf (hash: Hasher): Cache {
+function cacheOf (hash: Hasher): Lru<string, Fingerprint> {
   let cache = caches.get(hash)
-  if (cache === undefined) { cache = { map: new Map(), chars: 0 }; caches.set(hash, cache) }
+  if (cache === undefined) { cache = new Lru(MAX_CACHED, MAX_CACHED_CHARS); caches.set(hash, cache) }
   return cache
 }
 
@@ -147,15 +148,10 @@ export function fingerprint (key: string, value: string, hash: Hasher): Fingerpr
   const valueHash = hash(value)
   const cache = cacheOf(hash)
   const cacheKey = `${key}:${valueHash}:${value.length}`
-  const cached = cache.map.get(cacheKey)
+  const cached = cache.get(cacheKey)
   if (cached !== undefined) return cached
   const fp = build(key, value, valueHash, hash)
-  if (cache.map.size >= MAX_CACHED || cache.chars + value.length > MAX_CACHED_CHARS) {
-    cache.map.clear()
-    cache.chars = 0
-  }
-  cache.map.set(cacheKey, fp)
-  cache.chars += value.length
+  cache.set(cacheKey, fp, value.length)
   return fp
 }
 

@@ -1,4 +1,4 @@
-// Exchanges of one shape share their parts, frozen (src/proxy/shape-memo.ts): a frozen part
+// Exchanges of one shape share their parts, frozen (src/audit/shape.ts): a frozen part
 // stands for its shape, so what is computed from it can be remembered by it. A part that is not
 // frozen belongs to one exchange only and is computed every time.
 

@@ -48,38 +48,28 @@ export function copyCredentialPairs (rawHeaders: string[], names: ReadonlySet<st
 }
 
 /**
- * Group flat name/value pairs into SeenHeaders, fingerprinting each line. `cache` lets two
- * stages of one exchange (arrived, forwarded) hash an unchanged value once; it lives only as
- * long as that call.
+ * Group flat name/value pairs into SeenHeaders, fingerprinting each line. `made`, when given,
+ * receives each line's fingerprint in order; `known` may give one already made for this
+ * exchange (a forwarded value that is the very string that arrived is not hashed again).
  */
-export type StageCache = Map<string, Map<string, Fingerprint>>
-
-export function seenHeaders (pairs: RawPairs, hash: Hasher, cache?: StageCache): SeenHeader[] {
-  const byKey = new Map<string, SeenHeader>()
+export function seenHeaders (pairs: RawPairs, hash: Hasher, made?: Fingerprint[], known?: (key: string, value: string) => Fingerprint | undefined): SeenHeader[] {
+  const out: SeenHeader[] = []
   for (let i = 0; i < pairs.length; i += 2) {
     const name = pairs[i] as string
     const key = name.toLowerCase()
-    let seen = byKey.get(key)
+    let seen: SeenHeader | undefined
+    for (let k = 0; k < out.length; k++) if ((out[k] as SeenHeader).key === key) { seen = out[k]; break }
     if (seen === undefined) {
       seen = { key, name, lines: 0, validName: isPortableHeaderName(name), values: [] }
-      byKey.set(key, seen)
+      out.push(seen)
     }
     seen.lines++
     const value = pairs[i + 1] as string
-    // Keyed by header, then by the value string itself (no concatenation: the forwarded value is
-    // usually the very string that arrived, whose hash V8 has already computed).
-    let byValue = cache?.get(key)
-    let fp = byValue?.get(value)
-    if (fp === undefined) {
-      fp = fingerprint(key, value, hash)
-      if (cache !== undefined) {
-        if (byValue === undefined) { byValue = new Map(); cache.set(key, byValue) }
-        byValue.set(value, fp)
-      }
-    }
+    const fp = known?.(key, value) ?? fingerprint(key, value, hash)
+    made?.push(fp)
     seen.values.push(fp)
   }
-  return [...byKey.values()]
+  return out
 }
 
 /** Credential pairs of a header object as undici will send it (lower-case names, arrays for repeats). */

@@ -36,8 +36,10 @@ export interface RuntimeRule {
   check: (exchange: Exchange, ctx: RuleContext) => readonly Finding[]
   /**
    * True when the rule reads anything beyond the exchange's shape: the clock (`ctx.now`), the
-   * route memory, the exchange's id, times or Date. Such rules run on every exchange; the others
-   * run once per shape (see src/proxy/shape-memo.ts) and their findings are reused.
+   * route memory, the exchange's id, times or Date, or any part of a fingerprint beyond the
+   * header's name and line count (hash, length, scheme, value shape, JWT, cookies, Basic): the
+   * shape is made of names, never of credential values. Such rules run on every exchange; the others
+   * run once per shape (see src/audit/shape.ts) and their findings are reused.
    * src/diagnose/RULES.md lists what each kind may read, and the tests that hold rules to it.
    */
   perExchange?: boolean
@@ -129,8 +131,17 @@ function listJwts (arrived: readonly SeenHeader[]): readonly JwtSeen[] {
   return Object.freeze(out)
 }
 
+/** The last exchange's own list: the rules that ask run one after another on one exchange. */
+let lastArrived: readonly SeenHeader[] | null = null
+let lastJwts: readonly JwtSeen[] = []
+
 export function jwtsOf (exchange: Exchange): readonly JwtSeen[] {
-  return perShape(jwtsByArrived, exchange.arrived, null, listJwts)
+  const arrived = exchange.arrived
+  if (arrived === lastArrived) return lastJwts
+  const jwts = perShape(jwtsByArrived, arrived, null, listJwts)
+  // Only an exchange's own (not frozen) stage: a frozen one is remembered by its shape above.
+  if (!Object.isFrozen(arrived)) { lastArrived = arrived; lastJwts = jwts }
+  return jwts
 }
 
 const described = new WeakMap<JwtSeen, string>()

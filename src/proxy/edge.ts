@@ -11,7 +11,7 @@ import type { Finding } from '../diagnose/types.js'
 import { observationOf } from '../pairing/observation.js'
 import { createPairing, type Pairing, type PairingCounts } from '../pairing/pairing.js'
 import { ExchangeStore } from '../store/store.js'
-import { Auditor, type ExchangeObserver } from './audit.js'
+import { Auditor, type ExchangeObserver } from '../audit/audit.js'
 import { createTrafficApp, type PairHooks } from './traffic.js'
 
 export interface EdgeTap {

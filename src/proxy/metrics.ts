@@ -100,14 +100,21 @@ export function createMetrics (options: MetricsOptions = {}): Metrics {
     }
     return tally
   }
-  // Exchanges of one shape share their header arrays and shape-only findings (see
-  // shape-memo.ts): the tallies each one bumps are found once.
-  const byHeaders = new WeakMap<readonly SeenHeader[], readonly Tally[]>()
+  // Exchanges of one shape share their header names and shape-only findings (see
+  // src/audit/shape.ts): the tallies each one bumps are found once.
+  // A shape's frozen header names stand for the names of its stages (its fingerprints differ per user).
+  const byArrived = new WeakMap<readonly string[], readonly Tally[]>()
+  const byForwarded = new WeakMap<readonly string[], readonly Tally[]>()
   const byNames = new WeakMap<readonly string[], readonly Tally[]>()
   const byFinding = new WeakMap<Finding, Tally>()
   const listTallies = <T>(items: readonly T[], tallyFor: (item: T) => Tally): readonly Tally[] => items.map(tallyFor)
   function bumpAll<T> (cache: WeakMap<readonly T[], readonly Tally[]>, items: readonly T[], tallyFor: (item: T) => Tally): void {
     for (const tally of perShape(cache, items, tallyFor, listTallies)) tally.value++
+  }
+  /** Bump the tallies of a stage, found once per shape (`names`: the shape's header names). */
+  function bumpStage (cache: WeakMap<readonly string[], readonly Tally[]>, names: readonly string[], stage: readonly SeenHeader[], tallyFor: (item: SeenHeader) => Tally): void {
+    const tallies = perShape(cache, names, stage, (_names, items) => items.map(tallyFor))
+    for (let i = 0; i < tallies.length; i++) (tallies[i] as Tally).value++
   }
   // Small batches: flushing thousands of observations at once stalled traffic for a millisecond or two.
   const durations = new Float64Array(256)
@@ -156,8 +163,8 @@ export function createMetrics (options: MetricsOptions = {}): Metrics {
   function observe (exchange: Exchange, findings: readonly Finding[]): void {
     const status = statusLabel(exchange.clientStatus)
     tallyOf(`s\u0000${status}`, exchanges, () => ({ status })).value++
-    bumpAll(byHeaders, exchange.arrived, arrivedTally)
-    if (exchange.forwarded !== null) bumpAll(byHeaders, exchange.forwarded, forwardedTally)
+    if (exchange.arrived.length > 0) bumpStage(byArrived, exchange.headerNames, exchange.arrived, arrivedTally)
+    if (exchange.forwarded !== null && exchange.forwarded.length > 0) bumpStage(byForwarded, exchange.headerNames, exchange.forwarded, forwardedTally)
     if (exchange.droppedHere.length > 0) bumpAll(byNames, exchange.droppedHere, droppedTally)
     countFindings(findings)
     if (Number.isFinite(exchange.durationMs) && exchange.durationMs >= 0) {

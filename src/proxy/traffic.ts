@@ -22,7 +22,7 @@ import { UpstreamPool } from './upstream-pool.js'
 import { forwardUpgrades } from './upgrade.js'
 import { tlsConnectOptions } from './upstream-tls.js'
 import { answerClientError, clientTimeoutOptions } from './client-timeout.js'
-import type { Auditor } from './audit.js'
+import type { Auditor } from '../audit/audit.js'
 import { PAIR_KEY } from '../pairing/pairing.js'
 
 declare module 'fastify' {

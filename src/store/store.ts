@@ -1,7 +1,7 @@
 // The bounded in-memory store: the last N exchanges in a ring, plus running aggregates.
 // Memory stays flat however long it runs; the oldest exchange is forgotten first and counted.
 import { randomBytes } from 'node:crypto'
-import type { Exchange, SeenHeader } from '../capture/types.js'
+import type { Exchange } from '../capture/types.js'
 import { isUnauthenticated } from '../capture/grpc.js'
 import { ofShape } from '../capture/exchange.js'
 import { perShape } from '../capture/per-shape.js'
@@ -26,7 +26,7 @@ export interface ExchangeQuery { limit?: number; status?: number; header?: strin
 
 /**
  * One kept exchange. An exchange built in full is kept whole; one of a remembered shape (see
- * src/proxy/shape-memo.ts) as its shape's first exchange plus the parts it differs in. Slots are
+ * src/audit/shape.ts) as its shape's first exchange plus the parts it differs in. Slots are
  * made once and overwritten, so a kept exchange leaves the young generation nothing to copy or
  * promote (but its path when the shape's differs): keeping the last 1,000 exchanges had cost a
  * major collection every second and most of hopwatch's p99 latency. For the same reason an id
@@ -43,6 +43,9 @@ interface Slot {
   durationMs: number
   path: string | null
   context: Exchange['context'] | null
+  /** The exchange's own credential stages; null when they are the shape's. */
+  arrived: Exchange['arrived'] | null
+  forwarded: Exchange['forwarded'] | undefined
   response: Exchange['response'] | null
   clientStatus: number
   aborted: boolean
@@ -50,7 +53,7 @@ interface Slot {
 }
 
 function emptySlot (): Slot {
-  return { used: false, full: null, base: null, seq: 0, id: null, startedAt: 0.5, durationMs: 0.5, path: null, context: null, response: null, clientStatus: 0, aborted: false, pairId: undefined }
+  return { used: false, full: null, base: null, seq: 0, id: null, startedAt: 0.5, durationMs: 0.5, path: null, context: null, arrived: null, forwarded: undefined, response: null, clientStatus: 0, aborted: false, pairId: undefined }
 }
 
 export class ExchangeStore {
@@ -68,7 +71,7 @@ export class ExchangeStore {
   readonly routes = new Map<string, RouteCounts>()
   /** Exchanges by the protocol they arrived in (wireLabel: http/1.1, http/1.1+tls, h2, h2c). */
   readonly protocols = new Map<string, number>()
-  private readonly cells = new WeakMap<readonly SeenHeader[], Cells>()
+  private readonly cells = new WeakMap<readonly string[], Cells>()
   /** Ids are `<tag>-<number in base 36>`; the tag is random per store, so per process. */
   private readonly idTag = randomBytes(3).toString('hex')
   private seq = 0
@@ -100,8 +103,19 @@ export class ExchangeStore {
     if (!slot.used) return undefined
     if (slot.full !== null) return slot.full
     const base = slot.base as Exchange
-    return ofShape(base, this.idOf(slot), slot.startedAt, slot.durationMs, slot.path ?? base.path, slot.context ?? base.context,
-      slot.response ?? base.response, slot.clientStatus, slot.aborted, slot.pairId)
+    return ofShape(base, {
+      id: this.idOf(slot),
+      startedAt: slot.startedAt,
+      durationMs: slot.durationMs,
+      path: slot.path ?? base.path,
+      context: slot.context ?? base.context,
+      arrived: slot.arrived ?? base.arrived,
+      forwarded: slot.forwarded === undefined ? base.forwarded : slot.forwarded,
+      response: slot.response ?? base.response,
+      clientStatus: slot.clientStatus,
+      aborted: slot.aborted,
+      pairId: slot.pairId
+    })
   }
 
   /** Keep `ex`; `base` when `ex` was made by ofShape(base, ...) and differs from it only there. */
@@ -124,6 +138,8 @@ export class ExchangeStore {
       slot.base = null
       slot.path = null
       slot.context = null
+      slot.arrived = null
+      slot.forwarded = undefined
       slot.response = null
       slot.pairId = undefined
     } else {
@@ -133,6 +149,8 @@ export class ExchangeStore {
       slot.durationMs = ex.durationMs
       slot.path = ex.path === base.path ? null : ex.path
       slot.context = ex.context === base.context ? null : ex.context
+      slot.arrived = ex.arrived === base.arrived ? null : ex.arrived
+      slot.forwarded = ex.forwarded === base.forwarded ? undefined : ex.forwarded
       slot.response = ex.response
       slot.aborted = ex.aborted
       slot.pairId = ex.pairId
@@ -164,14 +182,15 @@ export class ExchangeStore {
   }
 
   /**
-   * The counters an exchange adds to, found once per shape (its frozen `arrived` array stands
-   * for method, route and stages). Counters are never removed, so remembered ones stay current.
+   * The counters an exchange adds to, found once per shape (its frozen header names stand for
+   * method, route and the names in each stage). Counters are never removed, so remembered ones
+   * stay current.
    */
   private cellsOf (ex: Exchange): Cells {
-    return perShape(this.cells, ex.arrived, ex, this.findCells)
+    return perShape(this.cells, ex.headerNames, ex, this.findCells)
   }
 
-  private readonly findCells = (_arrived: readonly SeenHeader[], ex: Exchange): Cells => {
+  private readonly findCells = (_names: readonly string[], ex: Exchange): Cells => {
     let routeKey = `${ex.method} ${ex.route}`
     if (!this.routes.has(routeKey) && this.routes.size >= MAX_ROUTES) routeKey = `${ex.method} (other)`
     let route = this.routes.get(routeKey)

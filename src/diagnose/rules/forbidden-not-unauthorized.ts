@@ -33,4 +33,5 @@ function check (exchange: Exchange, _ctx: RuleContext): readonly Finding[] {
   return [finding(meta, { header: credentials[0]?.key ?? null, layer: null, confidence: 'likely', evidence })]
 }
 
-export const rule: RuntimeRule = { meta, check }
+// Per exchange: it reads a fingerprint's per-value parts (hash, length, shape, JWT claims), which the shape memo does not fix.
+export const rule: RuntimeRule = { meta, check, perExchange: true }

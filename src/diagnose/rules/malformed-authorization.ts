@@ -68,4 +68,5 @@ function report (header: SeenHeader, fp: Fingerprint, problems: Array<[Severity,
   })
 }
 
-export const rule: RuntimeRule = { meta, check }
+// Per exchange: it reads a fingerprint's per-value parts (hash, length, shape, JWT claims), which the shape memo does not fix.
+export const rule: RuntimeRule = { meta, check, perExchange: true }

@@ -42,4 +42,5 @@ function check (exchange: Exchange, ctx: RuleContext): readonly Finding[] {
   return out ?? NO_FINDINGS
 }
 
-export const rule: RuntimeRule = { meta, check }
+// Per exchange: it reads a fingerprint's per-value parts (hash, length, shape, JWT claims), which the shape memo does not fix.
+export const rule: RuntimeRule = { meta, check, perExchange: true }

@@ -17,16 +17,20 @@ function brief (headers: readonly SeenHeader[]): string[] {
   })
 }
 
-interface ShapeJson { request: string; arrived: string }
+/**
+ * The JSON of method and route, once per shape: a shape's frozen header names stand for it
+ * (src/capture/per-shape.ts), as its credential stages do not when its users differ.
+ */
+const requestJson = new WeakMap<readonly string[], string>()
+/** The JSON of the arrived credentials, once per credential stage shared by a shape. */
+const arrivedJson = new WeakMap<readonly SeenHeader[], string>()
 
-/** The JSON of the fields an exchange shares with its shape: method, route, arrived. */
-const shapeJson = new WeakMap<readonly SeenHeader[], ShapeJson>()
+function requestOf (_names: readonly string[], ex: Exchange): string {
+  return `"method":${JSON.stringify(ex.method)},"route":${JSON.stringify(ex.route)}`
+}
 
-function sharedJson (_arrived: readonly SeenHeader[], ex: Exchange): ShapeJson {
-  return {
-    request: `"method":${JSON.stringify(ex.method)},"route":${JSON.stringify(ex.route)}`,
-    arrived: JSON.stringify(brief(ex.arrived))
-  }
+function arrivedOf (arrived: readonly SeenHeader[]): string {
+  return JSON.stringify(brief(arrived))
 }
 
 function label (f: Finding): string {
@@ -44,9 +48,10 @@ function numberText (n: number): string {
 
 /** The exchange line's own fields, as JSON members (`"id":…,"method":…`). */
 export function exchangeLogFields (ex: Exchange, findings: readonly Finding[]): string {
-  const shared = perShape(shapeJson, ex.arrived, ex, sharedJson)
-  let s = `"id":${JSON.stringify(ex.id)},${shared.request}` +
-    `,"status":${ex.clientStatus},"ms":${numberText(Math.round(ex.durationMs * 100) / 100)},"arrived":${shared.arrived}`
+  const request = perShape(requestJson, ex.headerNames, ex, requestOf)
+  const arrived = ex.arrived.length === 0 ? '[]' : perShape(arrivedJson, ex.arrived, null, arrivedOf)
+  let s = `"id":${JSON.stringify(ex.id)},${request}` +
+    `,"status":${ex.clientStatus},"ms":${numberText(Math.round(ex.durationMs * 100) / 100)},"arrived":${arrived}`
   // gRPC: the status from the trailers (a small whole number, so no number-cache concern).
   if (ex.response.grpcStatus !== undefined) s += `,"grpcStatus":${ex.response.grpcStatus}`
   if (ex.droppedHere.length > 0) s += `,"droppedHere":${JSON.stringify(ex.droppedHere)}`

@@ -1,6 +1,7 @@
-// The shape memo must be invisible: an exchange recorded through it, and its findings, equal
-// what a full build and a full diagnosis give for the same input, over a long mixed sequence in
-// which shapes repeat, values change under a repeated shape, and the clock moves.
+// The shape memo (src/audit/shape.ts) must be invisible: an exchange recorded through it, and
+// its findings, equal what a full build and a full diagnosis give for the same input, over a
+// long mixed sequence in which shapes repeat, values change under a repeated shape, and the
+// clock moves; and on the cardinality mix, where thousands of users share a few shapes.
 import t from 'tap'
 import { Writable } from 'node:stream'
 import { buildExchange, type ExchangeInput } from '../../src/capture/exchange.js'
@@ -8,9 +9,9 @@ import { createHasher } from '../../src/capture/fingerprint.js'
 import { credentialHeaderSet } from '../../src/capture/credential-names.js'
 import { createDiagnoser } from '../../src/diagnose/index.js'
 import type { Finding } from '../../src/diagnose/types.js'
-import { Auditor } from '../../src/proxy/audit.js'
+import { Auditor } from '../../src/audit/audit.js'
 import { createLogger } from '../../src/proxy/logger.js'
-import { ShapeMemo } from '../../src/proxy/shape-memo.js'
+import { ShapeMemo } from '../../src/audit/shape.js'
 import { ExchangeStore } from '../../src/store/store.js'
 
 /** Deterministic choices, so a failure can be replayed. */
@@ -147,6 +148,86 @@ t.test('memoised exchanges and findings equal full builds over a mixed sequence'
   t.ok(shared > 1000, `exchanges of a known shape share its parts (${shared} of 3000)`)
   t.same(JSON.parse(JSON.stringify(diagnoser.snapshot().findings.map((f) => [f.rule, f.count]))),
     JSON.parse(JSON.stringify(reference.snapshot().findings.map((f) => [f.rule, f.count]))), 'the same finding groups and counts')
+})
+
+/** A user of the cardinality mix: a distinct JWT (some expired, some not yet valid), cookie, API key and Basic pair. */
+function userOf (pick: (n: number) => number, u: number, now: number): string[] {
+  const s = Math.floor(now / 1000)
+  const exp = u % 7 === 0 ? s - 600 : u % 11 === 0 ? s + 120 : s + 3600 * 8
+  const claims: Record<string, unknown> = { iss: u % 5 === 0 ? 'https://other.test' : 'https://idp.test', aud: 'api', sub: `user-${u}`, jti: `j${pick(1e9)}`, iat: u % 13 === 0 ? s + 900 : s - (u % 3600), exp }
+  if (u % 17 === 0) claims.nbf = s + 300
+  return [
+    `${b64({ alg: 'RS256', typ: 'JWT', kid: `k${u % 4}` })}.${b64(claims)}.${Buffer.from(`sig-${u}-${pick(1e9)}`).toString('base64url')}`,
+    `session=s%3A${u}x${pick(1e9)}; csrftoken=c${pick(1e9)}; theme=dark`,
+    `hk_live_${u.toString(16)}${pick(1e9).toString(16)}`,
+    Buffer.from(`user${u}:pw${pick(1e6)}`).toString('base64')
+  ]
+}
+
+/** One exchange of the cardinality mix: a random user, a random id, now and then a 401, 403, duplicate or odd value. */
+function userInput (users: string[][], pick: (n: number) => number, i: number, now: number): ExchangeInput {
+  const u = users[pick(users.length)] as string[]
+  const raw = ['Host', 'app.test', 'User-Agent', 'app/1']
+  if (pick(6) === 0) raw.push('Via', '1.1 varnish')
+  const kind = pick(10)
+  if (kind < 4) raw.push('Authorization', `Bearer ${u[0] as string}`)
+  else if (kind === 4) raw.push('Cookie', u[1] as string)
+  else if (kind === 5) raw.push('X-Api-Key', u[2] as string)
+  else if (kind === 6) raw.push('Authorization', `Basic ${u[3] as string}`)
+  else if (kind === 7) raw.push('Authorization', `Bearer ${u[0] as string}`, 'Authorization', `Bearer ${(users[pick(users.length)] as string[])[0] as string}`)
+  else if (kind === 8) raw.push('Authorization', pick(2) === 0 ? `Bearer  ${u[2] as string}` : `Bearer ${u[2] as string} `)
+  const input = makeInput(() => 1, i, now)
+  const arrivedPairs: string[] = []
+  const names = credentialHeaderSet([])
+  for (let k = 0; k < raw.length; k += 2) if (names.has((raw[k] as string).toLowerCase())) arrivedPairs.push(raw[k] as string, raw[k + 1] as string)
+  const forwarded: Record<string, unknown> = { host: 'app.test' }
+  for (let k = 0; k < arrivedPairs.length; k += 2) {
+    const key = (arrivedPairs[k] as string).toLowerCase()
+    const value = pick(20) === 0 ? `${arrivedPairs[k + 1] as string}-changed` : arrivedPairs[k + 1]
+    const prev = forwarded[key]
+    forwarded[key] = prev === undefined ? value : [prev, value].flat()
+  }
+  const status = [200, 200, 200, 200, 401, 403][pick(6)] as number
+  const up: Record<string, string> = { date: new Date(now).toUTCString() }
+  if (status === 401 && pick(2) === 0) up['www-authenticate'] = 'Bearer realm="api", error="invalid_token"'
+  return { ...input, url: `/api/orders/${pick(1e8)}`, rawHeaders: raw, arrivedPairs, forwarded: pick(30) === 0 ? null : forwarded, status, clientStatus: status, upstreamHeaders: up, durationMs: pick(50) / 10 }
+}
+
+t.test('memoised exchanges and findings equal full builds on the cardinality mix', async (t) => {
+  const pick = rng(20261203)
+  const names = credentialHeaderSet([])
+  const hash = createHasher('memo-test-key')
+  let now = Date.parse('2026-12-03T10:00:00Z')
+  const clock = (): number => now
+  const sink = new Writable({ write (_c, _e, cb) { cb() } })
+  const seen: Finding[][] = []
+  const options = { expectIssuers: ['https://idp.test'], expectAudiences: ['api'], now: clock }
+  const diagnoser = createDiagnoser(options)
+  const reference = createDiagnoser(options)
+  const auditor = new Auditor({ credentialNames: names, hash, store: new ExchangeStore(100), logger: createLogger('info', sink), diagnoser, observers: [{ observe: (_ex, findings) => { seen.push(findings) } }] })
+  const users = Array.from({ length: 3000 }, (_, u) => userOf(pick, u, now))
+  let mismatches = 0
+  let withFindings = 0
+  const keys = new Set<string>()
+  const memo = new ShapeMemo(names)
+  for (let i = 0; i < 6000; i++) {
+    now += pick(200)
+    const input = userInput(users, pick, i, now)
+    const key = memo.key(input)
+    if (key !== null) keys.add(key)
+    const got = auditor.record(input)
+    const want = buildExchange(input, names, hash)
+    const wantFindings = reference.observe(want)
+    if (wantFindings.length > 0) withFindings++
+    if (JSON.stringify(got) !== JSON.stringify(want) || JSON.stringify(seen[i]) !== JSON.stringify(wantFindings)) {
+      mismatches++
+      if (mismatches <= 3) t.same({ exchange: got, findings: seen[i] }, { exchange: want, findings: wantFindings }, `exchange ${i} as built in full`)
+    }
+  }
+  t.equal(mismatches, 0, 'every memoised exchange and its findings equal the full build')
+  t.ok(keys.size < 200, `thousands of users make few shapes (${keys.size})`)
+  t.ok(withFindings > 1000, `findings to compare (${withFindings} exchanges with findings)`)
+  t.same(JSON.parse(JSON.stringify(diagnoser.snapshot())), JSON.parse(JSON.stringify(reference.snapshot())), 'the same diagnosis snapshot')
 })
 
 t.test('the memo key holds no credential, cookie, challenge or Location value', async (t) => {

@@ -1,30 +1,32 @@
 // Exchanges of one shape share everything derived from that shape, so it is derived once.
 //
 // The shape: method, HTTP version, route and query parameter names, every request header name
-// in order, the values of the headers the diagnosis reads (VALUE_HEADERS), each credential line
-// as it arrived and as it left, and the answer: status, challenges, Location, Retry-After. Two
-// exchanges with the same shape get the same fingerprints, credential stages, response summary,
-// layer sightings and shape-only findings. What differs per exchange is set per exchange: id,
-// times, path, context values, Date, the status sent to the client, aborted, the pairing id;
-// the per-exchange rules run again.
+// in order, the values of the headers the diagnosis reads (VALUE_HEADERS), the name of each
+// credential line as it arrived and as it left, and the answer: status, challenges, Location,
+// Retry-After. Two exchanges with the same shape get the same response summary, drops, layer
+// sightings and shape-only findings. A credential's value is never part of the shape: every
+// user would be a shape of its own. What differs per exchange is set per exchange: id, times,
+// path, context values, the credential stages (one fingerprint per value), Date, the status
+// sent to the client, aborted, the pairing id; the per-exchange rules (those that read a
+// fingerprint's per-value parts among them) run again.
 //
 // The key spells out names and the non-secret values the diagnosis reads (Host, Via,
-// Forwarded...); credential values, cookies, challenges and Location enter it only as one keyed
-// SHA-256 digest, so it holds none of them. Exchanges that are rare or carry per-response
-// secrets (websockets, upstream failures, Set-Cookie) are built in full every time.
+// Forwarded...); challenges and Location enter it only as one keyed SHA-256 digest, so it holds
+// no secret. Exchanges that are rare or carry per-response secrets (websockets, upstream
+// failures, Set-Cookie) are built in full every time.
 import { hash, randomBytes } from 'node:crypto'
-import { ofShape, pathOf, type ExchangeInput } from '../capture/exchange.js'
+import { credentialStages, ofShape, pathOf, type ExchangeInput } from '../capture/exchange.js'
+import type { Hasher } from '../capture/fingerprint.js'
 import { contextOf, isContextHeader, MAX_CONTEXT_VALUE, MAX_CONTEXT_VALUES } from '../capture/request.js'
-import type { Exchange, ResponseSummary } from '../capture/types.js'
+import type { Exchange, ResponseSummary, SeenHeader } from '../capture/types.js'
 import type { Derivation } from '../diagnose/types.js'
 import { VALUE_HEADERS } from '../diagnose/view.js'
 import { routeOf } from '../capture/routes.js'
+import { indexHeaders, type HeaderIndex } from './header-index.js'
+import { Lru } from '../capture/lru.js'
 
-/** Shapes remembered; the memo starts afresh when full (a burst of new shapes costs a rebuild each). */
+/** Shapes remembered, the least recently used forgotten first (a burst of new shapes no longer empties the memo). */
 const MAX_SHAPES = 1024
-/** Paths whose route is remembered, and the characters of those paths and routes in all. */
-const MAX_PATHS = 4096
-const MAX_PATH_CHARS = 1024 * 1024
 /** A longer key (thousands of header names, 9 KB names) is kept as its SHA-256: 1,024 keys stay under 1 MiB. */
 const MAX_KEY = 1024
 const MAX_TEXT = 200
@@ -43,22 +45,20 @@ export interface Shape {
 }
 
 export class ShapeMemo {
-  private readonly shapes = new Map<string, Shape>()
-  private readonly routes = new Map<string, string>()
-  private routeChars = 0
+  private readonly shapes = new Lru<string, Shape>(MAX_SHAPES)
 
-  /** Random per memo: the key's hash of credential values is keyed, like a fingerprint. */
+  /** Random per memo: the key's hash of challenges and Location is keyed, like a fingerprint. */
   private readonly salt = randomBytes(16).toString('base64')
 
   constructor (private readonly credentialNames: ReadonlySet<string>) {}
 
   /** The shape key of an exchange, or null when it is to be built in full. */
-  key (input: ExchangeInput): string | null {
+  key (input: ExchangeInput, index: HeaderIndex = indexHeaders(input.rawHeaders)): string | null {
     const answer = input.upstreamHeaders
     if (input.websocket || input.error !== null || answer === null || answer['set-cookie'] !== undefined) return null
     const url = input.url
     const q = url.indexOf('?')
-    let key = `${input.method} ${input.httpVersion} ${input.protocol ?? ''}${input.tls === true ? '+tls' : ''} ${this.route(pathOf(url, q))}`
+    let key = `${input.method} ${input.httpVersion} ${input.protocol ?? ''}${input.tls === true ? '+tls' : ''} ${routeOf(pathOf(url, q))}`
     if (q >= 0) {
       // Raw parameter names, values left out: the names decide queryKeys.
       for (const part of url.slice(q + 1).split('&')) {
@@ -67,24 +67,19 @@ export class ShapeMemo {
       }
     }
     const raw = input.rawHeaders
+    const lower = index.lower
     for (let i = 0; i < raw.length; i += 2) {
-      const name = raw[i] as string
-      key += `\n${name}`
-      if (VALUE_HEADERS.has(name.toLowerCase())) {
+      key += `\n${raw[i] as string}`
+      if (VALUE_HEADERS.has(lower[i >> 1] as string)) {
         const value = raw[i + 1] as string
         if (value.includes('\n')) return null
         key += `:${value}`
       }
     }
-    // Credential lines as names in the key, and their values folded into one keyed SHA-256:
-    // one hash call per exchange, and the key never holds a value. A forwarded value that is the
-    // very string that arrived (the usual case) is named by its position, not hashed again.
+    // Credential lines by name only, as they arrived and as they left: their values are each
+    // exchange's own (fingerprints are made per exchange), so 20,000 users are one shape.
     const pairs = input.arrivedPairs
-    let secrets = ''
-    for (let i = 0; i < pairs.length; i += 2) {
-      key += `\n${pairs[i] as string}`
-      secrets += lengthPrefixed(pairs[i + 1] as string)
-    }
+    for (let i = 0; i < pairs.length; i += 2) key += `\n${pairs[i] as string}`
     key += '\n>'
     const forwarded = input.forwarded
     if (forwarded === null) key += '!'
@@ -93,15 +88,11 @@ export class ShapeMemo {
         if (!this.credentialNames.has(name.toLowerCase())) continue
         const value = forwarded[name]
         if (value === undefined || value === null) continue
-        for (const v of Array.isArray(value) ? value : [value]) {
-          const text = String(v)
-          let at = -1
-          for (let j = 1; j < pairs.length; j += 2) if (pairs[j] === text) { at = j; break }
-          key += `\n${name}=${at}`
-          if (at < 0) secrets += lengthPrefixed(text)
-        }
+        if (!Array.isArray(value)) key += `\n${name}`
+        else for (let j = 0; j < value.length; j++) key += `\n${name}`
       }
     }
+    let secrets = ''
     for (const name of HASHED_ANSWER) {
       const value = answer[name]
       key += '\n<'
@@ -122,8 +113,8 @@ export class ShapeMemo {
     if (retryAfter !== undefined) key += `\nretry-after=${String(retryAfter)}`
     // A long key is kept as its digest (after a SOH, which no header or target holds either).
     if (key.length > MAX_KEY) key = `\u0001${hash('sha256', key, 'base64')}`
-    // The names and non-secret values are the key as they are; the secret values only as one
-    // keyed digest after a NUL, which no header or target can hold. No secret: no hash at all.
+    // The names and non-secret values are the key as they are; challenges and Location (they can
+    // carry tokens) only as one keyed digest after a NUL, which no header or target can hold.
     return secrets === '' ? key : `${key}\u0000${hash('sha256', `${this.salt}${secrets}`, 'base64')}`
   }
 
@@ -142,14 +133,13 @@ export class ShapeMemo {
       for (const f of found) { Object.freeze(f.evidence); Object.freeze(f) }
       Object.freeze(found)
     }
-    if (this.shapes.size >= MAX_SHAPES) this.shapes.clear()
     const shape: Shape = { exchange, derived, response: exchange.response }
     this.shapes.set(key, shape)
     return shape
   }
 
-  /** A new exchange of a known shape. */
-  instantiate (shape: Shape, input: ExchangeInput): Exchange {
+  /** A new exchange of a known shape: its own credential stages (one fingerprint per value), the rest shared. */
+  instantiate (shape: Shape, input: ExchangeInput, hash: Hasher, index: HeaderIndex = indexHeaders(input.rawHeaders)): Exchange {
     const base = shape.exchange
     const q = input.url.indexOf('?')
     const date = dateOf(input.upstreamHeaders?.date)
@@ -158,37 +148,37 @@ export class ShapeMemo {
       response = Object.freeze({ ...response, date })
       shape.response = response
     }
-    const context = sameContext(base.context, shape.slots ??= contextSlots(input.rawHeaders), input.rawHeaders) ? base.context : contextOf(input.rawHeaders)
-    return ofShape(base, input.id, input.startedAt, input.durationMs, pathOf(input.url, q), context, response, input.clientStatus, input.aborted, input.pairId)
-  }
-
-  private route (path: string): string {
-    let route = this.routes.get(path)
-    if (route === undefined) {
-      route = routeOf(path)
-      if (this.routes.size >= MAX_PATHS || this.routeChars > MAX_PATH_CHARS) {
-        this.routes.clear()
-        this.routeChars = 0
-      }
-      this.routes.set(path, route)
-      this.routeChars += path.length + route.length
-    }
-    return route
+    const context = sameContext(base.context, shape.slots ??= contextSlots(index), input.rawHeaders) ? base.context : contextOf(input.rawHeaders)
+    const stages = credentialStages(input, this.credentialNames, hash)
+    return ofShape(base, {
+      id: input.id,
+      startedAt: input.startedAt,
+      durationMs: input.durationMs,
+      path: pathOf(input.url, q),
+      context,
+      arrived: sameStage(base.arrived, stages.arrived) ? base.arrived : stages.arrived,
+      forwarded: base.forwarded !== null && stages.forwarded !== null && sameStage(base.forwarded, stages.forwarded) ? base.forwarded : stages.forwarded,
+      response,
+      clientStatus: input.clientStatus,
+      aborted: input.aborted,
+      pairId: input.pairId
+    })
   }
 }
 
 /** Where a shape's context values sit in its raw headers: [value index, lower-case name, nth value]. */
 type ContextSlots = ReadonlyArray<readonly [number, string, number]>
 
-function contextSlots (rawHeaders: string[]): ContextSlots {
+function contextSlots (index: HeaderIndex): ContextSlots {
   const slots: Array<[number, string, number]> = []
   const counts: Record<string, number> = {}
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    const key = (rawHeaders[i] as string).toLowerCase()
+  const lower = index.lower
+  for (let i = 0; i < lower.length; i++) {
+    const key = lower[i] as string
     if (!isContextHeader(key)) continue
     const nth = counts[key] ?? 0
     counts[key] = nth + 1
-    if (nth < MAX_CONTEXT_VALUES) slots.push([i + 1, key, nth])
+    if (nth < MAX_CONTEXT_VALUES) slots.push([2 * i + 1, key, nth])
   }
   return slots
 }
@@ -202,6 +192,21 @@ function sameContext (context: Readonly<Record<string, readonly string[]>>, slot
     const value = rawHeaders[at] as string
     const kept = context[key]?.[nth]
     if (value.length > MAX_CONTEXT_VALUE ? value.slice(0, MAX_CONTEXT_VALUE) !== kept : value !== kept) return false
+  }
+  return true
+}
+
+/**
+ * True when `got` holds the very fingerprints of `base` (the shape fixes names and lines; a
+ * fingerprint made before is the same object): the exchange then shares the frozen stage.
+ */
+function sameStage (base: readonly SeenHeader[], got: readonly SeenHeader[]): boolean {
+  if (base.length !== got.length) return false
+  for (let i = 0; i < base.length; i++) {
+    const a = (base[i] as SeenHeader).values
+    const b = (got[i] as SeenHeader).values
+    if (a.length !== b.length) return false
+    for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) return false
   }
   return true
 }

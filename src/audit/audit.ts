@@ -10,9 +10,10 @@ import type { Exchange } from '../capture/types.js'
 import type { Diagnoser, Finding } from '../diagnose/types.js'
 import type { ExchangeStore } from '../store/store.js'
 import { exchangeLogWriter } from './log-line.js'
-import { ShapeMemo } from './shape-memo.js'
+import { ShapeMemo } from './shape.js'
+import { indexHeaders } from './header-index.js'
 import type { Pending } from '../capture/pending.js'
-import { arrivedOverTls, inboundProtocol, wasReset } from './h2-request.js'
+import { arrivedOverTls, inboundProtocol, wasReset } from '../proxy/h2-request.js'
 
 export interface ExchangeObserver { observe: (exchange: Exchange, findings: Finding[]) => void }
 
@@ -132,11 +133,13 @@ export class Auditor {
 
   record (input: ExchangeInput): Exchange {
     const { diagnoser, store } = this.options
-    const key = this.shapes.key(input)
+    // The raw headers are scanned once, for the key and the context of an exchange of a known shape.
+    const index = indexHeaders(input.rawHeaders)
+    const key = this.shapes.key(input, index)
     let shape = key === null ? undefined : this.shapes.get(key)
     let exchange: Exchange
     if (shape !== undefined) {
-      exchange = this.shapes.instantiate(shape, input)
+      exchange = this.shapes.instantiate(shape, input, this.options.hash, index)
       store.add(exchange, shape.exchange)
     } else {
       exchange = buildExchange(input, this.credentialNames, this.options.hash)
