@@ -128,6 +128,8 @@ function exchange (request: FastifyRequest, reply: FastifyReply, stream: ClientH
     const inbound = inboundStream(reply)
     if ((flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0 && inbound !== null) {
       trailersOnly(reply, inbound, status, upstreamHeaders)
+      // Nothing follows END_STREAM; read it to its end so the stream closes.
+      stream.resume()
       return
     }
     answerFromUpstream(request, reply, { statusCode: status, headers: upstreamHeaders, stream })

@@ -19,6 +19,8 @@ export const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1')
 export const H2_IDLE_MS = 72_000
 /** How long a new cleartext connection may take to show whether it speaks HTTP/2, when --client-timeout is 0. */
 const PEEK_FALLBACK_MS = 60_000
+/** Header fields per HTTP/2 request; the header block's byte cap (maxHeaderBytes) bounds them first. */
+const MAX_HEADER_PAIRS = 4096
 /** Concurrent streams one client may open on a session (nginx's default is 128). */
 const MAX_CONCURRENT_STREAMS = 128
 
@@ -49,7 +51,11 @@ export function readsAsPreface (head: Buffer): 'h2' | 'http1' | 'undecided' {
 export function serveHttp2 (app: FastifyInstance, options: InboundH2Options): Http2Server {
   const server = app.server as Server
   const sessions = new Set<ServerHttp2Session>()
-  const h2 = createH2Server({ settings: { maxConcurrentStreams: MAX_CONCURRENT_STREAMS, maxHeaderListSize: options.maxHeaderBytes } })
+  const h2 = createH2Server({
+    settings: { maxConcurrentStreams: MAX_CONCURRENT_STREAMS, maxHeaderListSize: options.maxHeaderBytes },
+    // Node's default is 128 header fields; HTTP/1.1 forwards every line, the byte cap bounds them.
+    maxHeaderListPairs: MAX_HEADER_PAIRS
+  })
   // fastify's handler takes either protocol's request and response (it checks httpVersionMajor).
   h2.on('request', (req: Http2ServerRequest, res: Http2ServerResponse) => {
     failResetBodies(req)

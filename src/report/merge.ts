@@ -139,12 +139,12 @@ export function mergeReports (answers: ReplicaAnswer[], now: Date = new Date()):
     headers: mergeRows(reports.map((r) => r.headers), (h) => h.name, headerCounts)
       .sort((a, b) => b.arrived - a.arrived || a.name.localeCompare(b.name)),
     statuses: sortedStatuses,
-    protocols,
     routes: mergeRows(reports.map((r) => r.routes), (r) => `${r.method} ${r.route}`, routeCounts)
       .sort((a, b) => b.exchanges - a.exchanges || a.route.localeCompare(b.route)),
     layers: mergeLayers(reports.map((r) => r.layers)),
     findings: mergeFindings(ok),
     fingerprintKeyId: reports[0]?.fingerprintKeyId ?? null,
+    protocols,
     ...(pairing === undefined ? {} : { pairing }),
     ...(Object.keys(grpcStatuses).length === 0 ? {} : { grpcStatuses: Object.fromEntries(Object.entries(grpcStatuses).sort((a, b) => Number(a[0]) - Number(b[0]))) }),
     replicas: answers.map((a) => a.report === null

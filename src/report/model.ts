@@ -18,13 +18,13 @@ export interface Report {
    * equal ids hash equal tokens equally, so a fleet merge can compare their fingerprints.
    */
   fingerprintKeyId?: string | null
+  /** Exchanges by the protocol they arrived in: `http/1.1`, `http/1.1+tls`, `h2` (TLS), `h2c`. */
+  protocols?: Record<string, number>
   totals: { exchanges: number; withCredentials: number; evicted: number; stored: number; auditFailures: number; refused: number }
   headers: HeaderRow[]
   statuses: Record<string, number>
   /** gRPC status codes seen (grpc-status), only when any gRPC answer was seen. */
   grpcStatuses?: Record<string, number>
-  /** Exchanges by the protocol they arrived in: `http/1.1`, `http/1.1+tls`, `h2` (TLS), `h2c`. */
-  protocols?: Record<string, number>
   routes: RouteRow[]
   layers: LayerReport[]
   findings: FindingGroup[]
@@ -67,11 +67,12 @@ export function buildReport (store: ExchangeStore, diagnosis: DiagnosisSnapshot 
     },
     headers,
     statuses,
-    protocols: Object.fromEntries([...store.protocols.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),
     routes,
     layers: diagnosis?.layers ?? [],
     findings,
     fingerprintKeyId,
+    // After the older keys: scripts that read the report by position keep working.
+    protocols: Object.fromEntries([...store.protocols.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))),
     ...(pairing === null ? {} : { pairing }),
     ...(store.grpcStatuses.size === 0 ? {} : { grpcStatuses: countsOf(store.grpcStatuses) })
   }

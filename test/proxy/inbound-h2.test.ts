@@ -79,6 +79,20 @@ t.test('node:http2 client: GET with Authorization, POST with a streamed body, 50
   t.equal(post1?.method, 'POST')
 })
 
+t.test('300 header fields over h2c: every one forwarded, in order', async (t) => {
+  const upstream = await startEchoUpstream()
+  const hw = await startHopwatch(upstream.url)
+  t.teardown(async () => { await hw.close(1000); await upstream.close() })
+  const session = h2Session(hw.trafficUrl)
+  t.teardown(() => session.close())
+  const headers: Record<string, string> = { ':path': '/many-headers' }
+  for (let i = 0; i < 300; i++) headers[`x-field-${i}`] = `v${i}`
+  const answer = await h2Request(session, headers)
+  t.equal(answer.status, 200)
+  const got = upstream.received[0]?.rawHeaders.filter(([n]) => n.startsWith('x-field-')).map(([n]) => n)
+  t.same(got, Array.from({ length: 300 }, (_, i) => `x-field-${i}`))
+})
+
 t.test('upstream down over h2c: 502 as over HTTP/1.1', async (t) => {
   const upstream = await startEchoUpstream()
   const hw = await startHopwatch(upstream.url)
