@@ -13,7 +13,7 @@ import { exchangeLogWriter } from './log-line.js'
 import { ShapeMemo } from './shape.js'
 import { indexHeaders } from './header-index.js'
 import type { Pending } from '../capture/pending.js'
-import { arrivedOverTls, inboundProtocol, wasReset } from '../proxy/h2-request.js'
+import { arrivedOverTls, inboundProtocol, wasReset } from '../capture/wire.js'
 
 export interface ExchangeObserver { observe: (exchange: Exchange, findings: Finding[]) => void }
 

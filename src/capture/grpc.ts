@@ -2,8 +2,7 @@
 // which is how gRPC sends most errors): the status code and, when it reads like words, the
 // message. UNAUTHENTICATED (16) counts as a 401 and PERMISSION_DENIED (7) as a 403 wherever the
 // diagnosis and the store ask "was this refused for its credentials?".
-import type { HeaderBag } from './response.js'
-import type { ResponseSummary } from './types.js'
+import type { HeaderBag, ResponseSummary } from './types.js'
 import { isWordLike } from './words.js'
 
 /** gRPC status codes (grpc/doc/statuscodes.md) that hopwatch reads as HTTP's 401 and 403. */

@@ -7,7 +7,7 @@ import { shownScheme } from './credential-names.js'
 import { foldHost, redactUrl } from './url.js'
 import { isWordLike } from './words.js'
 import { foldPath } from './routes.js'
-import type { Challenge, ResponseSummary, SetCookieSummary } from './types.js'
+import type { Challenge, HeaderBag, ResponseSummary, SetCookieSummary } from './types.js'
 
 export { redactUrl }
 
@@ -30,7 +30,7 @@ const NAMELESS = '(none)'
 /** What stands for a text of no known safe shape. */
 const HIDDEN = '…'
 
-export type HeaderBag = Record<string, string | string[] | number | undefined>
+export type { HeaderBag }
 
 function all (headers: HeaderBag, key: string): string[] {
   const value = headers[key]

@@ -139,3 +139,6 @@ export interface Exchange {
   /** Correlation id between the edge and origin taps (only when an edge listener runs). */
   pairId?: string | null
 }
+
+/** Response headers or trailers as Node gives them. */
+export type HeaderBag = Record<string, string | string[] | number | undefined>

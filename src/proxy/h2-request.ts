@@ -4,26 +4,9 @@
 // with `; ` (RFC 9113 8.2.3). Node's HTTP/2 server already refuses the connection-specific
 // headers HTTP/2 forbids (Connection, Keep-Alive, Transfer-Encoding, Upgrade...), so what is left
 // goes to upstreamLines() (forward.ts) like any HTTP/1.1 request's lines.
-import type { IncomingMessage } from 'node:http'
 import type { Http2ServerRequest } from 'node:http2'
 
-import type { WireProtocol } from '../capture/types.js'
-
-type InboundRequest = IncomingMessage | Http2ServerRequest
-
-export function isHttp2 (raw: InboundRequest): raw is Http2ServerRequest {
-  return raw.httpVersionMajor === 2
-}
-
-/** Whether the connection the request came on is TLS. */
-export function arrivedOverTls (raw: InboundRequest): boolean {
-  return (raw.socket as { encrypted?: boolean } | null)?.encrypted === true
-}
-
-export function inboundProtocol (raw: InboundRequest): WireProtocol {
-  if (!isHttp2(raw)) return 'http/1.1'
-  return arrivedOverTls(raw) ? 'h2' : 'h2c'
-}
+export { arrivedOverTls, inboundProtocol, isHttp2, wasReset } from '../capture/wire.js'
 
 /**
  * The header lines of an HTTP/2 request as HTTP/1.1 lines: Host (from `:authority`) first, the
@@ -54,13 +37,6 @@ export function http1Lines (raw: string[]): string[] {
   if (cookie !== null) rest[cookieAt] = cookie
   const hostValue = authority ?? host
   return hostValue === null ? rest : ['host', hostValue, ...rest]
-}
-
-/** An HTTP/2 stream that ended with RST_STREAM (not NO_ERROR): its exchange did not complete. */
-export function wasReset (raw: InboundRequest): boolean {
-  if (!isHttp2(raw)) return false
-  const code = raw.stream.rstCode
-  return code !== undefined && code !== 0
 }
 
 /** An HTTP/2 request has a body unless its HEADERS frame ended the stream. */
