@@ -1,7 +1,7 @@
 // Memory bounded in bytes as well as counts: a real `hopwatch serve` (from dist/, in a child
 // process with a 128 MiB old generation) takes thousands of requests that each bring something
 // new (a route, a token, a JWT kid, header names, 9 KB header names) and stays alive, answering,
-// and under 256 MiB RSS. Every phase is bounded in count and in time.
+// and under 256 MiB RSS (Node 24: 352 MiB, see RSS_LIMIT). Every phase is bounded in count and in time.
 import t from 'tap'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -10,7 +10,13 @@ import { Pool } from 'undici'
 import { rssOf, startServeProcess } from '../helpers/cli.js'
 
 const MIB = 1024 * 1024
-const RSS_LIMIT = 256 * MIB
+/**
+ * The old generation is capped at 128 MiB; the rest of RSS is the young generation, code and
+ * malloc'd buffers, which Node 24 keeps larger: the big-header-names phase measured 189 MiB on
+ * Node 20.20 and 295-300 MiB on Node 24.22, with this code and with the previous release's alike
+ * (so it is the runtime, not a leak). Each Node line gets its measured ceiling plus a margin.
+ */
+const RSS_LIMIT = (Number(process.versions.node.split('.')[0]) >= 24 ? 352 : 256) * MIB
 const CONCURRENCY = 16
 /**
  * Each phase stops at its count or after its time, whichever comes first; how far it gets
@@ -51,7 +57,7 @@ const PHASES: Phase[] = [
   }
 ]
 
-t.test('thousands of distinct routes, tokens, kids and header names: alive, answering, under 256 MiB RSS', async (t) => {
+t.test('thousands of distinct routes, tokens, kids and header names: alive, answering, under the RSS ceiling (256 MiB, Node 24: 352 MiB)', async (t) => {
   const upstream = createServer({ maxHeaderSize: 128 * 1024 }, (req, res) => {
     req.resume()
     req.on('end', () => { res.writeHead(401, { 'www-authenticate': 'Bearer realm="api", error="invalid_token"' }); res.end('no') })
