@@ -63,11 +63,8 @@ async function fetchText (url: string): Promise<string> {
   return await res.text()
 }
 
-export const demo: Command = async (argv, io) => {
-  if (argv.includes('--help')) {
-    io.stdout('Usage: hopwatch demo\n\nRuns app <- hopwatch <- a layer that strips Authorization on /admin, sends a few requests, prints the report.\n')
-    return EXIT_OK
-  }
+/** The demo's chain, started: app <- hopwatch (silent) <- a layer that strips Authorization on /admin. */
+export async function startDemoChain () {
   const token = `demo-${randomBytes(12).toString('hex')}`
   const app = demoApp(token)
   const appPort = await listen(app)
@@ -75,6 +72,15 @@ export const demo: Command = async (argv, io) => {
   const hopwatch = await startServer(config, { logDestination: new Writable({ write: (_c, _e, done) => done() }) })
   const layer = strippingLayer(Number(new URL(hopwatch.trafficUrl).port))
   const layerPort = await listen(layer)
+  return { token, app, appPort, hopwatch, layer, layerPort }
+}
+
+export const demo: Command = async (argv, io) => {
+  if (argv.includes('--help')) {
+    io.stdout('Usage: hopwatch demo\n\nRuns app <- hopwatch <- a layer that strips Authorization on /admin, sends a few requests, prints the report.\n')
+    return EXIT_OK
+  }
+  const { token, app, appPort, hopwatch, layer, layerPort } = await startDemoChain()
   try {
     io.stdout(`demo: client -> layer :${layerPort} (strips Authorization on /admin, like a bad NGINX location) -> hopwatch ${hopwatch.trafficUrl} -> app :${appPort}\n`)
     const bearer = { authorization: `Bearer ${token}` }

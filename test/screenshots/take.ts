@@ -2,27 +2,16 @@
 // (app <- hopwatch <- a layer that strips Authorization on /admin, see src/cli/demo.ts), sends
 // its traffic, and has Debian's Chromium photograph /report.html (light and dark) and the page of
 // an /admin exchange into docs/img/. Loopback only; the demo token is random and never shown.
-import { randomBytes } from 'node:crypto'
 import { mkdirSync, statSync } from 'node:fs'
-import { Writable } from 'node:stream'
 import { chromium } from 'playwright-core'
-import { demoApp, listen, send, strippingLayer } from '../../src/cli/demo.js'
-import { loadServeConfig } from '../../src/config/config.js'
-import { startServer } from '../../src/proxy/server.js'
+import { send, startDemoChain } from '../../src/cli/demo.js'
 
-const HOST = '127.0.0.1'
 const OUT = 'docs/img'
 const CHROMIUM = process.env.HOPWATCH_CHROMIUM ?? '/usr/bin/chromium'
 const MAX_BYTES = 300 * 1024
 
 async function main (): Promise<void> {
-  const token = `demo-${randomBytes(12).toString('hex')}`
-  const app = demoApp(token)
-  const appPort = await listen(app)
-  const config = loadServeConfig(['--upstream', `http://${HOST}:${appPort}`, '--listen', `${HOST}:0`, '--admin', `${HOST}:0`, '--log-level', 'silent'], {})
-  const hopwatch = await startServer(config, { logDestination: new Writable({ write: (_c, _e, done) => done() }) })
-  const layer = strippingLayer(Number(new URL(hopwatch.trafficUrl).port))
-  const layerPort = await listen(layer)
+  const { token, app, hopwatch, layer, layerPort } = await startDemoChain()
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] })
   try {
     const bearer = { authorization: `Bearer ${token}` }
