@@ -1,5 +1,11 @@
 // The Auditor runs everything that is not forwarding, after the response has gone:
 // fingerprints, store, diagnosis, metrics, the log line. It never throws into the traffic.
+//
+// With `batch`, exchanges are noted as they end and audited a batch at a time (when `size` are
+// waiting, or `ms` after the first): run between two responses, the audit found its code and
+// caches cold every time, and cost about three times what it costs run back to back (with
+// 20,000 users, 60 against 22 µs per exchange; and every other part of the request paid for the
+// lower throughput). Readers call flush() first (the admin listener does on every request).
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { IncomingMessage } from 'node:http'
 import type { Logger } from 'pino'
@@ -33,6 +39,8 @@ export interface AuditorOptions {
   logger: Logger
   diagnoser?: Diagnoser
   observers?: ExchangeObserver[]
+  /** Audit in batches of at most `size` exchanges, at most `ms` after the first; default one at a time. */
+  batch?: { size: number; ms: number }
 }
 
 export class Auditor {
@@ -44,6 +52,9 @@ export class Auditor {
 
   private readonly shapes: ShapeMemo
   private readonly logExchange: ReturnType<typeof exchangeLogWriter>
+  /** Exchanges that ended and wait for their audit (batch mode). */
+  private waiting: ExchangeInput[] = []
+  private timer: NodeJS.Timeout | null = null
 
   constructor (private readonly options: AuditorOptions) {
     this.credentialNames = options.credentialNames
@@ -95,7 +106,7 @@ export class Auditor {
         websocket: false
       }
       if (pending?.pairId != null) input.pairId = pending.pairId
-      this.record(input)
+      this.note(input)
     } catch (err) {
       this.failed(err)
     }
@@ -107,7 +118,7 @@ export class Auditor {
    */
   afterUpgrade (req: IncomingMessage, pending: Pending, outcome: UpgradeOutcome): void {
     try {
-      this.record({
+      this.note({
         id: this.nextId(),
         startedAt: outcome.startedAt,
         durationMs: outcome.durationMs,
@@ -129,6 +140,34 @@ export class Auditor {
     } catch (err) {
       this.failed(err)
     }
+  }
+
+  /** Audit `input` now, or with its batch. */
+  private note (input: ExchangeInput): void {
+    const batch = this.options.batch
+    if (batch === undefined || batch.size <= 1) {
+      this.record(input)
+      return
+    }
+    this.waiting.push(input)
+    if (this.waiting.length >= batch.size) this.flush()
+    else if (this.timer === null) this.timer = setTimeout(() => { this.flush() }, batch.ms).unref()
+  }
+
+  /** Audit every exchange that waits for it, in the order they ended. */
+  flush (): void {
+    if (this.timer !== null) { clearTimeout(this.timer); this.timer = null }
+    const batch = this.waiting
+    if (batch.length === 0) return
+    this.waiting = []
+    for (const input of batch) {
+      try { this.record(input) } catch (err) { this.failed(err) }
+    }
+  }
+
+  /** Exchanges ended and not audited yet. */
+  get unaudited (): number {
+    return this.waiting.length
   }
 
   record (input: ExchangeInput): Exchange {

@@ -22,6 +22,8 @@ export interface AdminOptions {
   findingsOf?: (exchangeId: string) => readonly object[]
   /** Extra admin routes (metrics, html), registered by their owners. */
   extend?: (app: FastifyInstance) => void | Promise<void>
+  /** Called before every admin request: exchanges that ended are audited before anything is read. */
+  settle?: () => void
 }
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest()
@@ -82,6 +84,8 @@ export async function createAdminApp (options: AdminOptions): Promise<FastifyIns
     socket.on('error', () => { socket.destroy() })
     rawAnswer(socket, '405 Method Not Allowed', { error: 'method_not_allowed', message: 'The admin listener is not a proxy: CONNECT is not allowed.' }, 'allow: GET, HEAD\r\n')
   })
+  const settle = options.settle
+  if (settle !== undefined) app.addHook('onRequest', async () => { settle() })
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.headers(ADMIN_HEADERS)
     return payload

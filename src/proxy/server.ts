@@ -44,6 +44,12 @@ function urlOf (app: FastifyInstance, scheme = 'http'): string {
   return `${scheme}://${host}:${address.port}`
 }
 
+/**
+ * Exchanges are audited in batches of up to 64, at most 20 ms after the first ended
+ * (src/audit/audit.ts): a batch of 64 takes about 1.5 ms of the event loop at 20,000 users.
+ */
+const AUDIT_BATCH = { size: 64, ms: 20 }
+
 export async function startServer (config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const logger = createLogger(config.logLevel, options.logDestination)
   const store = new ExchangeStore(config.maxExchanges)
@@ -80,7 +86,8 @@ export async function startServer (config: Config, options: ServerOptions = {}):
     store,
     logger: upstreamTls === 'unverified' ? logger.child({ upstreamTls }) : logger,
     diagnoser,
-    observers: edge === null ? [metrics] : [metrics, edge.originObserver]
+    observers: edge === null ? [metrics] : [metrics, edge.originObserver],
+    batch: AUDIT_BATCH
   })
   metrics.watchAudit(auditor)
   const tap = config.probeSecret === null ? null : createCanaryTap({ secret: config.probeSecret, credentialHeaders: credentialNames })
@@ -98,6 +105,7 @@ export async function startServer (config: Config, options: ServerOptions = {}):
     adminHost: config.admin.host,
     report,
     findingsOf: (id) => diagnoser.findingsOf(id),
+    settle: () => { auditor.flush() },
     extend: (app) => {
       app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.render()))
       app.get('/readyz', async (_request, reply) => {
@@ -148,6 +156,8 @@ export async function startServer (config: Config, options: ServerOptions = {}):
       await Promise.allSettled(apps.map((app) => app.close()))
       clearTimeout(force)
       clearInterval(sweep)
+      // The exchanges that ended last, audited before their log lines are flushed.
+      auditor.flush()
       logger.flush?.()
     }
   }
