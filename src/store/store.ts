@@ -1,7 +1,8 @@
 // The bounded in-memory store: the last N exchanges in a ring, plus running aggregates.
 // Memory stays flat however long it runs; the oldest exchange is forgotten first and counted.
 import { randomBytes } from 'node:crypto'
-import type { Exchange } from '../capture/types.js'
+import type { Exchange, Fingerprint } from '../capture/types.js'
+import { flatValues, sameValues, unflatten } from './stage-values.js'
 import { isUnauthenticated } from '../capture/grpc.js'
 import { ofShape } from '../capture/exchange.js'
 import { perShape } from '../capture/per-shape.js'
@@ -43,9 +44,13 @@ interface Slot {
   durationMs: number
   path: string | null
   context: Exchange['context'] | null
-  /** The exchange's own credential stages; null when they are the shape's. */
+  /** The exchange's own credential stages; null when they are the shape's (or kept as values). */
   arrived: Exchange['arrived'] | null
   forwarded: Exchange['forwarded'] | undefined
+  /** Its own fingerprints in the shape's stage layout (stage-values.ts); null when not so kept. */
+  arrivedValues: Fingerprint[] | null
+  /** The same array as arrivedValues when the same fingerprints left. */
+  forwardedValues: Fingerprint[] | null
   response: Exchange['response'] | null
   clientStatus: number
   aborted: boolean
@@ -53,7 +58,7 @@ interface Slot {
 }
 
 function emptySlot (): Slot {
-  return { used: false, full: null, base: null, seq: 0, id: null, startedAt: 0.5, durationMs: 0.5, path: null, context: null, arrived: null, forwarded: undefined, response: null, clientStatus: 0, aborted: false, pairId: undefined }
+  return { used: false, full: null, base: null, seq: 0, id: null, startedAt: 0.5, durationMs: 0.5, path: null, context: null, arrived: null, forwarded: undefined, arrivedValues: null, forwardedValues: null, response: null, clientStatus: 0, aborted: false, pairId: undefined }
 }
 
 export class ExchangeStore {
@@ -109,8 +114,10 @@ export class ExchangeStore {
       durationMs: slot.durationMs,
       path: slot.path ?? base.path,
       context: slot.context ?? base.context,
-      arrived: slot.arrived ?? base.arrived,
-      forwarded: slot.forwarded === undefined ? base.forwarded : slot.forwarded,
+      arrived: slot.arrivedValues !== null ? unflatten(base.arrived, slot.arrivedValues) : slot.arrived ?? base.arrived,
+      forwarded: slot.forwardedValues !== null && base.forwarded !== null
+        ? unflatten(base.forwarded, slot.forwardedValues)
+        : slot.forwarded === undefined ? base.forwarded : slot.forwarded,
       response: slot.response ?? base.response,
       clientStatus: slot.clientStatus,
       aborted: slot.aborted,
@@ -140,6 +147,8 @@ export class ExchangeStore {
       slot.context = null
       slot.arrived = null
       slot.forwarded = undefined
+      slot.arrivedValues = null
+      slot.forwardedValues = null
       slot.response = null
       slot.pairId = undefined
     } else {
@@ -149,14 +158,26 @@ export class ExchangeStore {
       slot.durationMs = ex.durationMs
       slot.path = ex.path === base.path ? null : ex.path
       slot.context = ex.context === base.context ? null : ex.context
-      slot.arrived = ex.arrived === base.arrived ? null : ex.arrived
-      slot.forwarded = ex.forwarded === base.forwarded ? undefined : ex.forwarded
+      this.keepStages(slot, ex, base)
       slot.response = ex.response
       slot.aborted = ex.aborted
       slot.pairId = ex.pairId
     }
     this.next = (this.next + 1) % this.capacity
     this.count(ex)
+  }
+
+  /** An exchange's stages: nothing when they are its shape's, else its fingerprints when they fit the shape's layout. */
+  private keepStages (slot: Slot, ex: Exchange, base: Exchange): void {
+    const arrived = ex.arrived === base.arrived ? null : flatValues(ex.arrived, base.arrived)
+    slot.arrivedValues = arrived
+    slot.arrived = ex.arrived === base.arrived || arrived !== null ? null : ex.arrived
+    slot.forwardedValues = null
+    slot.forwarded = undefined
+    if (ex.forwarded === base.forwarded) return
+    const forwarded = ex.forwarded === null || base.forwarded === null ? null : flatValues(ex.forwarded, base.forwarded)
+    if (forwarded === null) slot.forwarded = ex.forwarded
+    else slot.forwardedValues = arrived !== null && sameValues(forwarded, arrived) ? arrived : forwarded
   }
 
   private count (ex: Exchange): void {
