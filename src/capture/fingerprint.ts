@@ -151,8 +151,22 @@ export function fingerprint (key: string, value: string, hash: Hasher): Fingerpr
   const cached = cache.get(cacheKey)
   if (cached !== undefined) return cached
   const fp = build(key, value, valueHash, hash)
+  fp.shape = sharedShape(fp.shape)
   cache.set(cacheKey, fp, value.length)
   return fp
+}
+
+/** The 64 possible value shapes, each one frozen object shared by every fingerprint that has it. */
+const SHAPES: Array<ValueShape | undefined> = []
+
+/**
+ * The shared object equal to `shape`: a fingerprint outlives its request in the store and the
+ * cache, and one object fewer per credential value is one fewer promoted and swept.
+ */
+function sharedShape (shape: ValueShape): ValueShape {
+  const bits = (shape.doubleSpace ? 1 : 0) | (shape.leadingOrTrailingSpace ? 2 : 0) | (shape.quoted ? 4 : 0) |
+    (shape.controlChars ? 8 : 0) | (shape.emptyToken ? 16 : 0) | (shape.joined ? 32 : 0)
+  return (SHAPES[bits] ??= Object.freeze({ ...shape }))
 }
 
 function build (key: string, value: string, valueHash: string, hash: Hasher): Fingerprint {

@@ -22,9 +22,28 @@ function decodePart (part: string): Record<string, unknown> | null {
   }
 }
 
+/**
+ * Claim texts and audience lists seen lately, each kept as one string or one frozen array:
+ * issuers, audiences, algorithms and key ids repeat across users' tokens, and a fingerprint
+ * outlives its request (store, cache), so every copy of them would be promoted and swept.
+ * Never a secret: `sub` is hashed before it is kept, the signature never read.
+ */
+const SHARED_TEXTS = new Map<string, string>()
+const SHARED_AUDIENCES = new Map<string, string[]>()
+const MAX_SHARED = 1024
+
+function shared<T> (map: Map<string, T>, key: string, value: T): T {
+  const known = map.get(key)
+  if (known !== undefined) return known
+  if (map.size >= MAX_SHARED) map.clear()
+  map.set(key, value)
+  return value
+}
+
 /** A claim cut to MAX_CLAIM_LENGTH, copied out of a longer one (a slice would keep it all). */
 function claim (value: string): string {
-  return value.length > MAX_CLAIM_LENGTH ? detached(value.slice(0, MAX_CLAIM_LENGTH)) : value
+  const kept = value.length > MAX_CLAIM_LENGTH ? detached(value.slice(0, MAX_CLAIM_LENGTH)) : value
+  return shared(SHARED_TEXTS, kept, kept)
 }
 
 function text (value: unknown): string | null {
@@ -36,11 +55,11 @@ function seconds (value: unknown): number | null {
 }
 
 function audience (value: unknown): string[] {
-  if (typeof value === 'string') return [claim(value)]
-  if (Array.isArray(value)) {
-    return value.filter((v): v is string => typeof v === 'string').slice(0, 8).map(claim)
-  }
-  return []
+  const list = typeof value === 'string' ? [claim(value)] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string').slice(0, 8).map(claim) : []
+  // Keyed by the texts length-prefixed (`3:api`), so no two lists share a key.
+  let key = ''
+  for (const text of list) key += `${text.length}:${text}`
+  return shared(SHARED_AUDIENCES, key, Object.freeze(list) as string[])
 }
 
 /**
