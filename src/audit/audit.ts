@@ -13,11 +13,12 @@ import { buildExchange, type ExchangeInput } from '../capture/exchange.js'
 import { copyCredentialPairs } from '../capture/request.js'
 import type { Hasher } from '../capture/fingerprint.js'
 import type { Exchange } from '../capture/types.js'
-import type { Diagnoser, Finding } from '../diagnose/types.js'
+import type { Derivation, Diagnoser, Finding } from '../diagnose/types.js'
 import type { ExchangeStore } from '../store/store.js'
 import { exchangeLogWriter } from './log-line.js'
-import { ShapeMemo } from './shape.js'
-import { indexHeaders } from './header-index.js'
+import { frozen, ShapeMemo } from './shape-memo.js'
+import { indexHeaders } from '../capture/header-index.js'
+import { shapeSlot } from '../capture/shape.js'
 import type { Pending } from '../capture/pending.js'
 import { arrivedOverTls, inboundProtocol, wasReset } from '../capture/wire.js'
 
@@ -51,6 +52,9 @@ export class Auditor {
   refused = 0
 
   private readonly shapes: ShapeMemo
+  /** The diagnosis of a shape, by this auditor's diagnoser. */
+  private readonly diagnosis = shapeSlot<Derivation | undefined>('diagnosis')
+  private readonly derive = (first: Exchange): Derivation | undefined => frozen(this.options.diagnoser?.derive(first))
   private readonly logExchange: ReturnType<typeof exchangeLogWriter>
   /** Exchanges that ended and wait for their audit (batch mode). */
   private waiting: ExchangeInput[] = []
@@ -172,21 +176,24 @@ export class Auditor {
 
   record (input: ExchangeInput): Exchange {
     const { diagnoser, store } = this.options
-    // The raw headers are scanned once, for the key and the context of an exchange of a known shape.
+    // The raw headers are scanned once, for the key, the context and the Connection header.
     const index = indexHeaders(input.rawHeaders)
     const key = this.shapes.key(input, index)
     let shape = key === null ? undefined : this.shapes.get(key)
     let exchange: Exchange
     if (shape !== undefined) {
       exchange = this.shapes.instantiate(shape, input, this.options.hash, index)
-      store.add(exchange, shape.exchange)
     } else {
-      exchange = buildExchange(input, this.credentialNames, this.options.hash)
-      const derived = diagnoser?.derive(exchange)
-      shape = key === null ? { exchange, derived, response: exchange.response } : this.shapes.remember(key, exchange, derived)
-      store.add(exchange)
+      exchange = buildExchange(input, this.credentialNames, this.options.hash, index)
+      shape = this.shapes.remember(key, exchange)
     }
-    const findings = diagnoser === undefined || shape.derived === undefined ? [] : diagnoser.apply(exchange, shape.derived)
+    store.add(exchange)
+    let findings: Finding[] = []
+    if (diagnoser !== undefined) {
+      // Derived from the shape's first exchange, once: its findings are shared, frozen.
+      const derived = shape.remembered(this.diagnosis, shape.parts, this.derive)
+      if (derived !== undefined) findings = diagnoser.apply(exchange, derived)
+    }
     for (const observer of this.options.observers ?? []) {
       try { observer.observe(exchange, findings) } catch (err) { this.failed(err) }
     }

@@ -4,7 +4,7 @@
 import pino, { type Logger } from 'pino'
 import type { Exchange, SeenHeader } from '../capture/types.js'
 import type { Finding } from '../diagnose/types.js'
-import { perShape } from '../capture/per-shape.js'
+import { perArrived, perShape, shapeSlot } from '../capture/shape.js'
 import { wireLabel } from '../capture/protocol.js'
 
 const INFO = 30
@@ -17,15 +17,12 @@ function brief (headers: readonly SeenHeader[]): string[] {
   })
 }
 
-/**
- * The JSON of method and route, once per shape: a shape's frozen header names stand for it
- * (src/capture/per-shape.ts), as its credential stages do not when its users differ.
- */
-const requestJson = new WeakMap<readonly string[], string>()
-/** The JSON of the arrived credentials, once per credential stage shared by a shape. */
-const arrivedJson = new WeakMap<readonly SeenHeader[], string>()
+/** The JSON of method and route, once per shape (src/capture/shape.ts). */
+const REQUEST_JSON = shapeSlot<string>('log line: method and route')
+/** The JSON of the arrived credentials, once per shape for its own users' fingerprints. */
+const ARRIVED_JSON = shapeSlot<string>('log line: arrived')
 
-function requestOf (_names: readonly string[], ex: Exchange): string {
+function requestOf (ex: Exchange): string {
   return `"method":${JSON.stringify(ex.method)},"route":${JSON.stringify(ex.route)}`
 }
 
@@ -48,8 +45,8 @@ function numberText (n: number): string {
 
 /** The exchange line's own fields, as JSON members (`"id":…,"method":…`). */
 export function exchangeLogFields (ex: Exchange, findings: readonly Finding[]): string {
-  const request = perShape(requestJson, ex.headerNames, ex, requestOf)
-  const arrived = ex.arrived.length === 0 ? '[]' : perShape(arrivedJson, ex.arrived, null, arrivedOf)
+  const request = perShape(ex, REQUEST_JSON, ex, requestOf)
+  const arrived = ex.arrived.length === 0 ? '[]' : perArrived(ex, ARRIVED_JSON, arrivedOf)
   let s = `"id":${JSON.stringify(ex.id)},${request}` +
     `,"status":${ex.clientStatus},"ms":${numberText(Math.round(ex.durationMs * 100) / 100)},"arrived":${arrived}`
   // gRPC: the status from the trailers (a small whole number, so no number-cache concern).

@@ -4,7 +4,8 @@ import { connectionNominated, pairsFromObject, requestContext, seenHeaders, type
 import { summarizeResponse, type HeaderBag } from './response.js'
 import { foldPath, routeOf } from './routes.js'
 import { queryNames } from './url.js'
-import type { Exchange, Fingerprint, SeenHeader, WireProtocol } from './types.js'
+import type { Exchange, ExchangeShape, Fingerprint, SeenHeader, WireProtocol } from './types.js'
+import { indexHeaders, type HeaderIndex } from './header-index.js'
 import { detached } from './detach.js'
 
 export interface ExchangeInput {
@@ -55,10 +56,11 @@ function splitUrl (url: string): { path: string; queryKeys: string[] } {
 }
 
 /** Connection header values as they arrived (the context keeps them folded). */
-function connectionValues (rawHeaders: string[]): string[] | undefined {
+function connectionValues (rawHeaders: string[], index: HeaderIndex): string[] | undefined {
   let out: string[] | undefined
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    if ((rawHeaders[i] as string).toLowerCase() === 'connection') (out ??= []).push(rawHeaders[i + 1] as string)
+  const lower = index.lower
+  for (let i = 0; i < lower.length; i++) {
+    if (lower[i] === 'connection') (out ??= []).push(rawHeaders[2 * i + 1] as string)
   }
   return out
 }
@@ -98,14 +100,18 @@ export function credentialStages (input: ExchangeInput, credentialNames: Readonl
   return { arrived, forwarded: seenHeaders(pairsFromObject(input.forwarded, credentialNames), hash, undefined, known) }
 }
 
-export function buildExchange (input: ExchangeInput, credentialNames: ReadonlySet<string>, hash: Hasher): Exchange {
+/**
+ * An exchange built in full from what the hot path noted (`index`: its raw headers scanned once,
+ * when the caller has it). It has no shape yet: the audit gives it one (src/audit/shape-memo.ts).
+ */
+export function buildExchange (input: ExchangeInput, credentialNames: ReadonlySet<string>, hash: Hasher, index: HeaderIndex = indexHeaders(input.rawHeaders)): Exchange {
   const { arrived, forwarded } = credentialStages(input, credentialNames, hash)
-  const { headerNames, context } = requestContext(input.rawHeaders)
+  const { headerNames, context } = requestContext(input.rawHeaders, index)
   const droppedHere: string[] = []
   const dropReasons: Record<string, string> = {}
   if (forwarded !== null) {
     const left = new Set(forwarded.map((h) => h.key))
-    const nominated = new Set(connectionNominated(connectionValues(input.rawHeaders)))
+    const nominated = new Set(connectionNominated(connectionValues(input.rawHeaders, index)))
     for (const h of arrived) {
       if (left.has(h.key)) continue
       droppedHere.push(h.key)
@@ -114,12 +120,8 @@ export function buildExchange (input: ExchangeInput, credentialNames: ReadonlySe
   }
   const { path, queryKeys } = splitUrl(input.url)
   const source = input.upstreamHeaders === null ? 'hopwatch' : 'upstream'
-  return {
-    id: input.id,
-    startedAt: input.startedAt,
-    durationMs: input.durationMs,
+  const shared: SharedParts = {
     method: input.method,
-    path,
     queryKeys,
     route: routeOf(path),
     httpVersion: input.httpVersion,
@@ -127,18 +129,27 @@ export function buildExchange (input: ExchangeInput, credentialNames: ReadonlySe
     tls: input.tls ?? false,
     websocket: input.websocket,
     headerNames,
+    droppedHere,
+    dropReasons,
+    error: input.error
+  }
+  return assemble(shared, {
+    id: input.id,
+    startedAt: input.startedAt,
+    durationMs: input.durationMs,
+    path,
     context,
     arrived,
     forwarded,
-    droppedHere,
-    dropReasons,
     response: summarizeResponse(input.status, input.upstreamHeaders ?? {}, source, input.upstreamTrailers),
     clientStatus: input.clientStatus,
-    error: input.error,
     aborted: input.aborted,
-    ...(input.pairId === undefined ? {} : { pairId: input.pairId })
-  }
+    pairId: input.pairId
+  }, undefined)
 }
+
+/** What every exchange of one shape has in common (an Exchange has all of it). */
+type SharedParts = Pick<Exchange, 'method' | 'queryKeys' | 'route' | 'httpVersion' | 'protocol' | 'tls' | 'websocket' | 'headerNames' | 'droppedHere' | 'dropReasons' | 'error'>
 
 /** What an exchange of a known shape has of its own (see ofShape). */
 export interface ExchangeParts {
@@ -158,33 +169,44 @@ export interface ExchangeParts {
 }
 
 /**
- * An exchange of `base`'s shape (src/audit/shape.ts): it shares every part of `base` but
- * `parts`, which differ from one exchange to the next. The store keeps only these, too.
+ * Every Exchange object is made here, from its shared parts and its own, with the same fields
+ * in the same order (one object layout for every exchange, however it was built).
  */
-export function ofShape (base: Exchange, parts: ExchangeParts): Exchange {
+function assemble (shared: SharedParts, own: ExchangeParts, shape: ExchangeShape | undefined): Exchange {
   const exchange: Exchange = {
-    id: parts.id,
-    startedAt: parts.startedAt,
-    durationMs: parts.durationMs,
-    method: base.method,
-    path: parts.path === base.path ? parts.path : foldPath(parts.path),
-    queryKeys: base.queryKeys,
-    route: base.route,
-    httpVersion: base.httpVersion,
-    protocol: base.protocol,
-    tls: base.tls,
-    websocket: false,
-    headerNames: base.headerNames,
-    context: parts.context,
-    arrived: parts.arrived,
-    forwarded: parts.forwarded,
-    droppedHere: base.droppedHere,
-    dropReasons: base.dropReasons,
-    response: parts.response,
-    clientStatus: parts.clientStatus,
-    error: null,
-    aborted: parts.aborted
+    id: own.id,
+    startedAt: own.startedAt,
+    durationMs: own.durationMs,
+    method: shared.method,
+    path: own.path,
+    queryKeys: shared.queryKeys,
+    route: shared.route,
+    httpVersion: shared.httpVersion,
+    protocol: shared.protocol,
+    tls: shared.tls,
+    websocket: shared.websocket,
+    headerNames: shared.headerNames,
+    context: own.context,
+    arrived: own.arrived,
+    forwarded: own.forwarded,
+    droppedHere: shared.droppedHere,
+    dropReasons: shared.dropReasons,
+    response: own.response,
+    clientStatus: own.clientStatus,
+    error: shared.error,
+    aborted: own.aborted,
+    // Undefined when no edge listener runs: the JSON leaves it out, as it leaves out the shape.
+    pairId: own.pairId,
+    shape
   }
-  if (parts.pairId !== undefined) exchange.pairId = parts.pairId
   return exchange
+}
+
+/**
+ * An exchange of `shape` (src/audit/shape-memo.ts): it shares every part of the shape's first
+ * exchange but `parts`, which differ from one exchange to the next. The store keeps only these, too.
+ */
+export function ofShape (shape: ExchangeShape, parts: ExchangeParts): Exchange {
+  const base = shape.parts
+  return assemble(base, parts.path === base.path ? parts : { ...parts, path: foldPath(parts.path) }, shape)
 }

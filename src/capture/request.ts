@@ -7,6 +7,7 @@ import { isWordLike } from './words.js'
 import { fingerprint, type Hasher } from './fingerprint.js'
 import type { Fingerprint, SeenHeader } from './types.js'
 import { detached } from './detach.js'
+import { indexHeaders, type HeaderIndex } from './header-index.js'
 
 export const MAX_CONTEXT_VALUE = 256
 export const MAX_CONTEXT_VALUES = 4
@@ -92,7 +93,7 @@ export interface RequestContext {
   context: Record<string, string[]>
 }
 
-export function requestContext (rawHeaders: string[]): RequestContext {
+export function requestContext (rawHeaders: string[], index: HeaderIndex = indexHeaders(rawHeaders)): RequestContext {
   const headerNames: string[] = []
   let chars = 0
   for (let i = 0; i < rawHeaders.length && headerNames.length < MAX_HEADER_NAMES && chars < MAX_NAMES_CHARS; i += 2) {
@@ -100,21 +101,22 @@ export function requestContext (rawHeaders: string[]): RequestContext {
     chars += name.length
     headerNames.push(name)
   }
-  return { headerNames, context: contextOf(rawHeaders) }
+  return { headerNames, context: contextOf(rawHeaders, index) }
 }
 
 /**
  * The context values alone (names lower case, at most 4 values of 256 chars each), each as it
  * may be shown: of its header's known shape, else replaced by its length.
  */
-export function contextOf (rawHeaders: string[]): Record<string, string[]> {
+export function contextOf (rawHeaders: string[], index: HeaderIndex = indexHeaders(rawHeaders)): Record<string, string[]> {
   const context: Record<string, string[]> = {}
+  const lower = index.lower
   let keys = 0
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i] as string
     if (name.length > MAX_NAME) continue
     // HTTP/2's `:authority` is where HTTP/1.1 has Host.
-    const key = name === ':authority' ? 'host' : name.toLowerCase()
+    const key = name === ':authority' ? 'host' : lower[i >> 1] as string
     if (!isContextHeader(key)) continue
     let list = context[key]
     if (list === undefined) {

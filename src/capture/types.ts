@@ -138,6 +138,29 @@ export interface Exchange {
   aborted: boolean
   /** Correlation id between the edge and origin taps (only when an edge listener runs). */
   pairId?: string | null
+  /** What it shares with the other exchanges of its shape (src/capture/shape.ts); never serialised. */
+  shape?: ExchangeShape
+}
+
+/**
+ * What an exchange shares with every exchange of its shape (src/audit/shape-memo.ts says what a
+ * shape is made of): its key, its parts (those of its first exchange, frozen) and what store,
+ * metrics, log line and rules derive from those parts, one value per memo slot.
+ */
+export interface ExchangeShape {
+  /** Null for an exchange built on its own (a websocket, an upstream failure, Set-Cookie): it remembers nothing. */
+  readonly key: string | null
+  /** The first exchange of the shape: every exchange of it shares its parts but its own (see ofShape). */
+  readonly parts: Exchange
+  /** `compute(arg)`, once per shape: what it gives must depend on the shape's parts only. */
+  remembered: <A, T>(slot: ShapeSlot<T>, arg: A, compute: (arg: A) => T) => T
+}
+
+/** A memo slot of every shape (made by shapeSlot()): the slot object is the key, `T` what it holds. */
+export interface ShapeSlot<T> {
+  readonly name: string
+  /** Never set: it carries the type of the value. */
+  readonly value?: T
 }
 
 /** Response headers or trailers as Node gives them. */

@@ -22,14 +22,9 @@ interface Group {
   merged: Finding
 }
 
-/** The group key of a finding on a route; remembered for findings shared by a shape (frozen). */
-const keys = new WeakMap<Finding, { route: string; key: string }>()
+/** The group key of a finding on a route. */
 function groupKey (finding: Finding, route: string): string {
-  const known = keys.get(finding)
-  if (known !== undefined && known.route === route) return known.key
-  const key = `${finding.rule}\u0000${finding.header ?? ''}\u0000${finding.layer ?? ''}\u0000${route}`
-  if (Object.isFrozen(finding)) keys.set(finding, { route, key })
-  return key
+  return `${finding.rule}\u0000${finding.header ?? ''}\u0000${finding.layer ?? ''}\u0000${route}`
 }
 
 export class FindingStore {

@@ -1,9 +1,9 @@
 // Bounded per-route memory for working-vs-failing: the credential profile of the last working
 // (2xx) and the last failing (401) exchange of each route. At most MAX_ROUTES routes are kept;
 // the least recently updated route is forgotten first.
-import type { Exchange, SeenHeader } from '../capture/types.js'
+import type { Exchange, ExchangeShape, SeenHeader } from '../capture/types.js'
 import { KNOWN_SCHEMES } from '../capture/credential-names.js'
-import { perShape } from '../capture/per-shape.js'
+import { shapeSlot } from '../capture/shape.js'
 import { leastTouched } from './least-touched.js'
 
 export const DEFAULT_MAX_ROUTES = 1_000
@@ -22,6 +22,8 @@ export interface CredentialProfile {
 export interface CallSample {
   exchangeId: string
   arrived: readonly SeenHeader[]
+  /** The exchange's shape, which remembers the profile of its own users' credentials. */
+  shape?: ExchangeShape | undefined
 }
 
 export interface RouteRecord {
@@ -34,13 +36,13 @@ function push (list: string[], item: string): void {
 }
 
 export function sampleOf (exchange: Exchange): CallSample {
-  return { exchangeId: exchange.id, arrived: exchange.arrived }
+  return { exchangeId: exchange.id, arrived: exchange.arrived, shape: exchange.shape }
 }
 
 type Lists = Omit<CredentialProfile, 'exchangeId'>
 
-/** Exchanges of one shape share their (frozen) arrived headers, and so their lists. */
-const listsByArrived = new WeakMap<readonly SeenHeader[], Lists>()
+/** Exchanges of one shape that carry its first exchange's credentials share their lists. */
+const LISTS = shapeSlot<Lists>('working-vs-failing: profile lists')
 
 function listsOf (arrived: readonly SeenHeader[]): Lists {
   const lists: Lists = { headers: [], schemes: [], issuers: [], audiences: [] }
@@ -64,7 +66,8 @@ function listsOf (arrived: readonly SeenHeader[]): Lists {
 
 /** Computed only when a failing call meets a working one, not on every exchange. */
 export function profileOf (sample: CallSample): CredentialProfile {
-  const lists = perShape(listsByArrived, sample.arrived, sample.arrived, listsOf)
+  const shape = sample.shape
+  const lists = shape !== undefined && sample.arrived === shape.parts.arrived ? shape.remembered(LISTS, sample.arrived, listsOf) : listsOf(sample.arrived)
   return { exchangeId: sample.exchangeId, headers: lists.headers, schemes: lists.schemes, issuers: lists.issuers, audiences: lists.audiences }
 }
 

@@ -2,7 +2,7 @@
 // How to write one (what it may read, once per shape or per exchange): src/diagnose/RULES.md.
 import { KNOWN_SCHEMES } from '../capture/credential-names.js'
 import type { Exchange, Fingerprint, SeenHeader } from '../capture/types.js'
-import { perShape } from '../capture/per-shape.js'
+import { perArrived, shapeSlot } from '../capture/shape.js'
 import type { Confidence, LayerId, RuleMeta, Severity } from '../rules/meta.js'
 import type { ClientMemory } from './client-memory.js'
 import type { RouteMemory } from './route-memory.js'
@@ -39,7 +39,7 @@ export interface RuntimeRule {
    * route memory, the exchange's id, times or Date, or any part of a fingerprint beyond the
    * header's name and line count (hash, length, scheme, value shape, JWT, cookies, Basic): the
    * shape is made of names, never of credential values. Such rules run on every exchange; the others
-   * run once per shape (see src/audit/shape.ts) and their findings are reused.
+   * run once per shape (see src/audit/shape-memo.ts) and their findings are reused.
    * src/diagnose/RULES.md lists what each kind may read, and the tests that hold rules to it.
    */
   perExchange?: boolean
@@ -114,6 +114,8 @@ export interface JwtSeen {
   header: SeenHeader
   fp: Fingerprint
   jwt: NonNullable<Fingerprint['jwt']>
+  /** describeJwt's text, made on the first ask. */
+  text?: string
 }
 
 /**
@@ -121,7 +123,7 @@ export interface JwtSeen {
  * exchanges of one shape get the same list (and the same JwtSeen objects, whose descriptions
  * and findings can then be reused).
  */
-const jwtsByArrived = new WeakMap<readonly SeenHeader[], readonly JwtSeen[]>()
+const JWTS = shapeSlot<readonly JwtSeen[]>('rules: decoded JWTs')
 
 function listJwts (arrived: readonly SeenHeader[]): readonly JwtSeen[] {
   const out: JwtSeen[] = []
@@ -138,22 +140,15 @@ let lastJwts: readonly JwtSeen[] = []
 export function jwtsOf (exchange: Exchange): readonly JwtSeen[] {
   const arrived = exchange.arrived
   if (arrived === lastArrived) return lastJwts
-  const jwts = perShape(jwtsByArrived, arrived, null, listJwts)
-  // Only an exchange's own (not frozen) stage: a frozen one is remembered by its shape above.
-  if (!Object.isFrozen(arrived)) { lastArrived = arrived; lastJwts = jwts }
+  const jwts = perArrived(exchange, JWTS, listJwts)
+  // Only an exchange's own stage: its shape's is remembered by the shape above.
+  if (arrived !== exchange.shape?.parts.arrived) { lastArrived = arrived; lastJwts = jwts }
   return jwts
 }
 
-const described = new WeakMap<JwtSeen, string>()
-
 /** `Authorization: JWT alg=RS256 kid=k1 iss=https://id.example` (claims that are not secret). */
 export function describeJwt (seen: JwtSeen): string {
-  let text = described.get(seen)
-  if (text === undefined) {
-    text = describe(seen)
-    described.set(seen, text)
-  }
-  return text
+  return seen.text ??= describe(seen)
 }
 
 function describe (seen: JwtSeen): string {

@@ -7,7 +7,7 @@ const NONE: readonly string[] = []
 /**
  * The only request headers whose values layer recognition and the rules may read. Everything
  * else is seen by name only. The sidecar reuses a diagnosis for exchanges of the same shape, and
- * these values are part of that shape (src/audit/shape.ts); a rule that needs another
+ * these values are part of that shape (src/audit/shape-memo.ts); a rule that needs another
  * header's value must add it here.
  */
 export const VALUE_HEADERS: ReadonlySet<string> = new Set([

@@ -5,7 +5,7 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import { BUILTIN_CREDENTIAL_HEADERS } from '../capture/credential-names.js'
 import type { Exchange, SeenHeader } from '../capture/types.js'
-import { perShape } from '../capture/per-shape.js'
+import { perShape, shapeSlot, type ShapeSlot } from '../capture/shape.js'
 import { RULES } from '../diagnose/rules/index.js'
 import { PAIR_RULE } from '../pairing/pairing.js'
 import type { Finding } from '../diagnose/types.js'
@@ -100,20 +100,14 @@ export function createMetrics (options: MetricsOptions = {}): Metrics {
     }
     return tally
   }
-  // Exchanges of one shape share their header names and shape-only findings (see
-  // src/audit/shape.ts): the tallies each one bumps are found once.
-  // A shape's frozen header names stand for the names of its stages (its fingerprints differ per user).
-  const byArrived = new WeakMap<readonly string[], readonly Tally[]>()
-  const byForwarded = new WeakMap<readonly string[], readonly Tally[]>()
-  const byNames = new WeakMap<readonly string[], readonly Tally[]>()
-  const byFinding = new WeakMap<Finding, Tally>()
-  const listTallies = <T>(items: readonly T[], tallyFor: (item: T) => Tally): readonly Tally[] => items.map(tallyFor)
-  function bumpAll<T> (cache: WeakMap<readonly T[], readonly Tally[]>, items: readonly T[], tallyFor: (item: T) => Tally): void {
-    for (const tally of perShape(cache, items, tallyFor, listTallies)) tally.value++
-  }
-  /** Bump the tallies of a stage, found once per shape (`names`: the shape's header names). */
-  function bumpStage (cache: WeakMap<readonly string[], readonly Tally[]>, names: readonly string[], stage: readonly SeenHeader[], tallyFor: (item: SeenHeader) => Tally): void {
-    const tallies = perShape(cache, names, stage, (_names, items) => items.map(tallyFor))
+  // Exchanges of one shape have the same header names in each stage (their fingerprints differ
+  // per user): the tallies each one bumps are found once per shape (src/capture/shape.ts), in
+  // slots of this registry's own.
+  const arrivedSlot = shapeSlot<readonly Tally[]>('metrics: arrived')
+  const forwardedSlot = shapeSlot<readonly Tally[]>('metrics: forwarded')
+  const droppedSlot = shapeSlot<readonly Tally[]>('metrics: dropped')
+  function bump (exchange: Exchange, slot: ShapeSlot<readonly Tally[]>, talliesOf: (exchange: Exchange) => readonly Tally[]): void {
+    const tallies = perShape(exchange, slot, exchange, talliesOf)
     for (let i = 0; i < tallies.length; i++) (tallies[i] as Tally).value++
   }
   // Small batches: flushing thousands of observations at once stalled traffic for a millisecond or two.
@@ -147,7 +141,7 @@ export function createMetrics (options: MetricsOptions = {}): Metrics {
   }
 
   function countFindings (findings: readonly Finding[]): void {
-    for (const f of findings) perShape(byFinding, f, null, findingTally).value++
+    for (const f of findings) findingTally(f).value++
   }
 
   const stageOf = (stage: string) => (key: string): Tally => {
@@ -159,13 +153,16 @@ export function createMetrics (options: MetricsOptions = {}): Metrics {
   const arrivedTally = (seen: SeenHeader): Tally => arrivedStage(seen.key)
   const forwardedTally = (seen: SeenHeader): Tally => forwardedStage(seen.key)
   const droppedTally = stageOf('dropped')
+  const arrivedTallies = (ex: Exchange): readonly Tally[] => ex.arrived.map(arrivedTally)
+  const forwardedTallies = (ex: Exchange): readonly Tally[] => (ex.forwarded ?? []).map(forwardedTally)
+  const droppedTallies = (ex: Exchange): readonly Tally[] => ex.droppedHere.map(droppedTally)
 
   function observe (exchange: Exchange, findings: readonly Finding[]): void {
     const status = statusLabel(exchange.clientStatus)
     tallyOf(`s\u0000${status}`, exchanges, () => ({ status })).value++
-    if (exchange.arrived.length > 0) bumpStage(byArrived, exchange.headerNames, exchange.arrived, arrivedTally)
-    if (exchange.forwarded !== null && exchange.forwarded.length > 0) bumpStage(byForwarded, exchange.headerNames, exchange.forwarded, forwardedTally)
-    if (exchange.droppedHere.length > 0) bumpAll(byNames, exchange.droppedHere, droppedTally)
+    if (exchange.arrived.length > 0) bump(exchange, arrivedSlot, arrivedTallies)
+    if (exchange.forwarded !== null && exchange.forwarded.length > 0) bump(exchange, forwardedSlot, forwardedTallies)
+    if (exchange.droppedHere.length > 0) bump(exchange, droppedSlot, droppedTallies)
     countFindings(findings)
     if (Number.isFinite(exchange.durationMs) && exchange.durationMs >= 0) {
       durations[pendingDurations++] = exchange.durationMs / 1000

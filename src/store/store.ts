@@ -1,11 +1,11 @@
 // The bounded in-memory store: the last N exchanges in a ring, plus running aggregates.
 // Memory stays flat however long it runs; the oldest exchange is forgotten first and counted.
 import { randomBytes } from 'node:crypto'
-import type { Exchange, Fingerprint } from '../capture/types.js'
+import type { Exchange, ExchangeShape, Fingerprint } from '../capture/types.js'
 import { flatValues, sameValues, unflatten } from './stage-values.js'
 import { isUnauthenticated } from '../capture/grpc.js'
 import { ofShape } from '../capture/exchange.js'
-import { perShape } from '../capture/per-shape.js'
+import { perShape, shapeSlot } from '../capture/shape.js'
 import { wireLabel } from '../capture/protocol.js'
 
 export interface HeaderCounts { arrived: number; forwarded: number; droppedHere: number; onUnauthorized: number }
@@ -27,7 +27,7 @@ export interface ExchangeQuery { limit?: number; status?: number; header?: strin
 
 /**
  * One kept exchange. An exchange built in full is kept whole; one of a remembered shape (see
- * src/audit/shape.ts) as its shape's first exchange plus the parts it differs in. Slots are
+ * src/capture/shape.ts) as its shape plus the parts it differs from the shape's first exchange in. Slots are
  * made once and overwritten, so a kept exchange leaves the young generation nothing to copy or
  * promote (but its path when the shape's differs): keeping the last 1,000 exchanges had cost a
  * major collection every second and most of hopwatch's p99 latency. For the same reason an id
@@ -36,7 +36,7 @@ export interface ExchangeQuery { limit?: number; status?: number; header?: strin
 interface Slot {
   used: boolean
   full: Exchange | null
-  base: Exchange | null
+  shape: ExchangeShape | null
   /** The id's number when this store issued it, else 0 and the id in `id`. */
   seq: number
   id: string | null
@@ -58,7 +58,7 @@ interface Slot {
 }
 
 function emptySlot (): Slot {
-  return { used: false, full: null, base: null, seq: 0, id: null, startedAt: 0.5, durationMs: 0.5, path: null, context: null, arrived: null, forwarded: undefined, arrivedValues: null, forwardedValues: null, response: null, clientStatus: 0, aborted: false, pairId: undefined }
+  return { used: false, full: null, shape: null, seq: 0, id: null, startedAt: 0.5, durationMs: 0.5, path: null, context: null, arrived: null, forwarded: undefined, arrivedValues: null, forwardedValues: null, response: null, clientStatus: 0, aborted: false, pairId: undefined }
 }
 
 export class ExchangeStore {
@@ -76,7 +76,8 @@ export class ExchangeStore {
   readonly routes = new Map<string, RouteCounts>()
   /** Exchanges by the protocol they arrived in (wireLabel: http/1.1, http/1.1+tls, h2, h2c). */
   readonly protocols = new Map<string, number>()
-  private readonly cells = new WeakMap<readonly string[], Cells>()
+  /** The counters of a shape's exchanges in this store. */
+  private readonly cells = shapeSlot<Cells>('store counters')
   /** Ids are `<tag>-<number in base 36>`; the tag is random per store, so per process. */
   private readonly idTag = randomBytes(3).toString('hex')
   private seq = 0
@@ -107,8 +108,9 @@ export class ExchangeStore {
   private exchangeOf (slot: Slot): Exchange | undefined {
     if (!slot.used) return undefined
     if (slot.full !== null) return slot.full
-    const base = slot.base as Exchange
-    return ofShape(base, {
+    const shape = slot.shape as ExchangeShape
+    const base = shape.parts
+    return ofShape(shape, {
       id: this.idOf(slot),
       startedAt: slot.startedAt,
       durationMs: slot.durationMs,
@@ -125,8 +127,8 @@ export class ExchangeStore {
     })
   }
 
-  /** Keep `ex`; `base` when `ex` was made by ofShape(base, ...) and differs from it only there. */
-  add (ex: Exchange, base?: Exchange): void {
+  /** Keep `ex`: whole, or as what it differs in from the first exchange of its shape. */
+  add (ex: Exchange): void {
     const slot = this.ring[this.next] as Slot
     if (slot.used) this.evicted++
     else this.size++
@@ -140,9 +142,10 @@ export class ExchangeStore {
       slot.id = ex.id
     }
     slot.clientStatus = ex.clientStatus
-    if (base === undefined) {
+    const shape = ex.shape
+    if (shape === undefined || shape.key === null || shape.parts === ex) {
       slot.full = ex
-      slot.base = null
+      slot.shape = null
       slot.path = null
       slot.context = null
       slot.arrived = null
@@ -152,8 +155,9 @@ export class ExchangeStore {
       slot.response = null
       slot.pairId = undefined
     } else {
+      const base = shape.parts
       slot.full = null
-      slot.base = base
+      slot.shape = shape
       slot.startedAt = ex.startedAt
       slot.durationMs = ex.durationMs
       slot.path = ex.path === base.path ? null : ex.path
@@ -208,10 +212,10 @@ export class ExchangeStore {
    * stay current.
    */
   private cellsOf (ex: Exchange): Cells {
-    return perShape(this.cells, ex.headerNames, ex, this.findCells)
+    return perShape(ex, this.cells, ex, this.findCells)
   }
 
-  private readonly findCells = (_names: readonly string[], ex: Exchange): Cells => {
+  private readonly findCells = (ex: Exchange): Cells => {
     let routeKey = `${ex.method} ${ex.route}`
     if (!this.routes.has(routeKey) && this.routes.size >= MAX_ROUTES) routeKey = `${ex.method} (other)`
     let route = this.routes.get(routeKey)
@@ -255,7 +259,7 @@ export class ExchangeStore {
       const slot = this.ring[(this.next - i + this.capacity) % this.capacity] as Slot
       if (!slot.used) continue
       if (query.status !== undefined && slot.clientStatus !== query.status) continue
-      if (header !== undefined && !(slot.full ?? slot.base as Exchange).arrived.some((h) => h.key === header)) continue
+      if (header !== undefined && !(slot.full ?? (slot.shape as ExchangeShape).parts).arrived.some((h) => h.key === header)) continue
       const ex = this.exchangeOf(slot)
       if (ex !== undefined) out.push(ex)
     }

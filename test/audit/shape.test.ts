@@ -1,4 +1,4 @@
-// The shape memo (src/audit/shape.ts) must be invisible: an exchange recorded through it, and
+// The shape memo (src/audit/shape-memo.ts) must be invisible: an exchange recorded through it, and
 // its findings, equal what a full build and a full diagnosis give for the same input, over a
 // long mixed sequence in which shapes repeat, values change under a repeated shape, and the
 // clock moves; and on the cardinality mix, where thousands of users share a few shapes.
@@ -11,7 +11,7 @@ import { createDiagnoser } from '../../src/diagnose/index.js'
 import type { Finding } from '../../src/diagnose/types.js'
 import { Auditor } from '../../src/audit/audit.js'
 import { createLogger } from '../../src/proxy/logger.js'
-import { ShapeMemo } from '../../src/audit/shape.js'
+import { ShapeMemo } from '../../src/audit/shape-memo.js'
 import { ExchangeStore } from '../../src/store/store.js'
 
 /** Deterministic choices, so a failure can be replayed. */

@@ -3,6 +3,7 @@ import type { Exchange } from '../../capture/types.js'
 import type { RuleMeta } from '../../rules/meta.js'
 import { NO_FINDINGS, describeJwt, duration, finding, isoSeconds, jwtsOf, type JwtSeen, type RuleContext, type RuntimeRule } from '../rule.js'
 import type { Finding } from '../types.js'
+import { perArrived, shapeSlot } from '../../capture/shape.js'
 
 export const meta: RuleMeta = {
   id: 'jwt-expired',
@@ -19,11 +20,18 @@ export const meta: RuleMeta = {
   docs: 'docs/rules/jwt-expired.md'
 }
 
-/** The last finding for each JWT (of a shape): reused while its evidence reads the same. */
-const last = new WeakMap<JwtSeen, { ago: string; status: number; finding: Finding }>()
+interface Made { ago: string; status: number; finding: Finding }
+
+/**
+ * The last finding for each JWT of a shape's own users (by its place in jwtsOf's list): reused
+ * while its evidence reads the same. Other users' JWTs get a list of their own each time.
+ */
+const LAST = shapeSlot<Array<Made | undefined>>('jwt-expired: last findings')
+const newList = (): Array<Made | undefined> => []
 
 function check (exchange: Exchange, ctx: RuleContext): readonly Finding[] {
   let out: Finding[] | null = null
+  let last: Array<Made | undefined> | null = null
   const jwts = jwtsOf(exchange)
   for (let k = 0; k < jwts.length; k++) {
     const seen = jwts[k] as JwtSeen
@@ -31,7 +39,8 @@ function check (exchange: Exchange, ctx: RuleContext): readonly Finding[] {
     if (exp === null || exp * 1000 > ctx.now) continue
     const ago = duration(ctx.now - exp * 1000)
     const status = exchange.response.status
-    let made = last.get(seen)
+    last ??= perArrived(exchange, LAST, newList)
+    let made = last[k]
     if (made === undefined || made.ago !== ago || made.status !== status) {
       made = {
         ago,
@@ -43,7 +52,7 @@ function check (exchange: Exchange, ctx: RuleContext): readonly Finding[] {
           evidence: [describeJwt(seen), `exp ${isoSeconds(exp)} is ${ago} before this host's clock`, `upstream answered ${status}`]
         }))
       }
-      last.set(seen, made)
+      last[k] = made
     }
     out ??= []
     out.push(made.finding)

@@ -14,6 +14,10 @@
 // Forwarded...); challenges and Location enter it only as one keyed SHA-256 digest, so it holds
 // no secret. Exchanges that are rare or carry per-response secrets (websockets, upstream
 // failures, Set-Cookie) are built in full every time.
+//
+// Every audited exchange carries its Shape (src/capture/shape.ts): the diagnosis of the shape,
+// its latest response summary and where its context values sit are kept in the shape's memo
+// slots, as store, metrics, log line and rules keep theirs.
 import { hash, randomBytes } from 'node:crypto'
 import { credentialStages, ofShape, pathOf, type ExchangeInput } from '../capture/exchange.js'
 import type { Hasher } from '../capture/fingerprint.js'
@@ -22,7 +26,8 @@ import type { Exchange, ResponseSummary, SeenHeader } from '../capture/types.js'
 import type { Derivation } from '../diagnose/types.js'
 import { VALUE_HEADERS } from '../diagnose/view.js'
 import { routeOf } from '../capture/routes.js'
-import { indexHeaders, type HeaderIndex } from './header-index.js'
+import { indexHeaders, type HeaderIndex } from '../capture/header-index.js'
+import { Shape, shapeSlot } from '../capture/shape.js'
 import { Lru } from '../capture/lru.js'
 
 /** Shapes remembered, the least recently used forgotten first (a burst of new shapes no longer empties the memo). */
@@ -33,16 +38,10 @@ const MAX_TEXT = 200
 /** Response headers that decide the response summary, hashed into the key (they can carry tokens). */
 const HASHED_ANSWER = ['www-authenticate', 'proxy-authenticate', 'location'] as const
 
-export interface Shape {
-  /** The first exchange of this shape, its shared parts frozen. */
-  readonly exchange: Exchange
-  /** The diagnosis of the shape; undefined when no diagnoser runs. */
-  readonly derived: Derivation | undefined
-  /** The latest response summary (it differs between exchanges by Date only). */
-  response: ResponseSummary
-  /** Where its context values sit in the raw headers; found on the first reuse. */
-  slots?: ContextSlots
-}
+/** The latest response summary of a shape (it differs between exchanges by Date only). */
+const LATEST = shapeSlot<{ response: ResponseSummary }>('latest response')
+/** Where a shape's context values sit in its raw headers. */
+const CONTEXT_SLOTS = shapeSlot<ContextSlots>('context slots')
 
 export class ShapeMemo {
   private readonly shapes = new Lru<string, Shape>(MAX_SHAPES)
@@ -122,35 +121,32 @@ export class ShapeMemo {
     return this.shapes.get(key)
   }
 
-  /** Remember `exchange` (just built in full) as the shape of `key`; its shared parts are frozen. */
-  remember (key: string, exchange: Exchange, derived: Derivation | undefined): Shape {
+  /**
+   * The shape of `exchange`, just built in full: remembered as the shape of `key`, its shared
+   * parts frozen; with a null key, a shape of its own that remembers nothing.
+   */
+  remember (key: string | null, exchange: Exchange): Shape {
+    const shape = new Shape(key, exchange)
+    exchange.shape = shape
+    if (key === null) return shape
     for (const list of Object.values(exchange.context)) Object.freeze(list)
     for (const part of [exchange.context, exchange.headerNames, exchange.queryKeys, exchange.arrived, exchange.forwarded, exchange.droppedHere, exchange.dropReasons, exchange.response]) {
       if (part !== null) Object.freeze(part)
     }
-    for (const found of derived?.byRule ?? []) {
-      if (found === null) continue
-      for (const f of found) { Object.freeze(f.evidence); Object.freeze(f) }
-      Object.freeze(found)
-    }
-    const shape: Shape = { exchange, derived, response: exchange.response }
     this.shapes.set(key, shape)
     return shape
   }
 
   /** A new exchange of a known shape: its own credential stages (one fingerprint per value), the rest shared. */
   instantiate (shape: Shape, input: ExchangeInput, hash: Hasher, index: HeaderIndex = indexHeaders(input.rawHeaders)): Exchange {
-    const base = shape.exchange
+    const base = shape.parts
     const q = input.url.indexOf('?')
     const date = dateOf(input.upstreamHeaders?.date)
-    let response = shape.response
-    if (response.date !== date) {
-      response = Object.freeze({ ...response, date })
-      shape.response = response
-    }
-    const context = sameContext(base.context, shape.slots ??= contextSlots(index), input.rawHeaders) ? base.context : contextOf(input.rawHeaders)
+    const latest = shape.remembered(LATEST, base, latestOf)
+    if (latest.response.date !== date) latest.response = Object.freeze({ ...latest.response, date })
+    const context = sameContext(base.context, shape.remembered(CONTEXT_SLOTS, index, contextSlots), input.rawHeaders) ? base.context : contextOf(input.rawHeaders, index)
     const stages = credentialStages(input, this.credentialNames, hash)
-    return ofShape(base, {
+    return ofShape(shape, {
       id: input.id,
       startedAt: input.startedAt,
       durationMs: input.durationMs,
@@ -158,12 +154,26 @@ export class ShapeMemo {
       context,
       arrived: sameStage(base.arrived, stages.arrived) ? base.arrived : stages.arrived,
       forwarded: base.forwarded !== null && stages.forwarded !== null && sameStage(base.forwarded, stages.forwarded) ? base.forwarded : stages.forwarded,
-      response,
+      response: latest.response,
       clientStatus: input.clientStatus,
       aborted: input.aborted,
       pairId: input.pairId
     })
   }
+}
+
+/** The findings of a shape's diagnosis, frozen: every exchange of the shape shares them. */
+export function frozen (derived: Derivation | undefined): Derivation | undefined {
+  for (const found of derived?.byRule ?? []) {
+    if (found === null) continue
+    for (const f of found) { Object.freeze(f.evidence); Object.freeze(f) }
+    Object.freeze(found)
+  }
+  return derived
+}
+
+function latestOf (base: Exchange): { response: ResponseSummary } {
+  return { response: base.response }
 }
 
 /** Where a shape's context values sit in its raw headers: [value index, lower-case name, nth value]. */

@@ -1,5 +1,6 @@
 // A request's raw headers, scanned once for the audit: each name folded to lower case, in order.
-// The shape key and the context slots read it instead of lower-casing the names each on its own.
+// The shape key, the context slots, the context values and the Connection header read it instead
+// of lower-casing the names each on its own.
 
 export interface HeaderIndex {
   /** The lower-case name of each raw header line, in order (`lower[i]` names `rawHeaders[2 * i]`). */
