@@ -15,7 +15,7 @@ import { credentialHeaderSet } from '../../src/capture/credential-names.js'
 import { createDiagnoser } from '../../src/diagnose/index.js'
 import { Auditor } from '../../src/audit/audit.js'
 import { createLogger } from '../../src/proxy/logger.js'
-import { createMetrics } from '../../src/proxy/metrics.js'
+import { createMetrics } from '../../src/audit/metrics.js'
 import { ExchangeStore } from '../../src/store/store.js'
 import { DEFAULT_USERS, usersFile } from './users.js'
 

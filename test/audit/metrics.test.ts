@@ -1,8 +1,8 @@
 // Prometheus metrics: own registry, the four families, bounded label sets.
 import t from 'tap'
-import { createMetrics, statusLabel } from '../../src/proxy/metrics.js'
+import { createMetrics, statusLabel } from '../../src/audit/metrics.js'
 import { createDiagnoser } from '../../src/diagnose/index.js'
-import { NOW, exchange, opaque, seen, unauthorized } from './factory.js'
+import { NOW, exchange, opaque, seen, unauthorized } from '../diagnose/factory.js'
 
 t.test('families and values', async (t) => {
   const metrics = createMetrics({ processMetrics: false })
