@@ -11,10 +11,12 @@ export class Lru<K, V> {
   private young = new Map<K, V>()
   private old = new Map<K, V>()
   private youngWeight = 0
-  private readonly weights = new Map<K, number>()
 
-  /** `maxEntries` and `maxWeight` bound both generations together. */
-  constructor (private readonly maxEntries: number, private readonly maxWeight: number = Number.POSITIVE_INFINITY) {}
+  /**
+   * `maxEntries` and `maxWeight` bound both generations together; `weigh` gives an entry's
+   * weight from its value (default 1), so none is kept per key.
+   */
+  constructor (private readonly maxEntries: number, private readonly maxWeight: number = Number.POSITIVE_INFINITY, private readonly weigh?: (value: V) => number) {}
 
   get size (): number { return this.young.size + this.old.size }
 
@@ -25,12 +27,13 @@ export class Lru<K, V> {
     const aged = this.old.get(key)
     if (aged === undefined) return undefined
     this.old.delete(key)
-    this.put(key, aged, this.weights.get(key) ?? 1)
+    this.put(key, aged, this.weigh === undefined ? 1 : this.weigh(aged))
     return aged
   }
 
   /** Hold `value` under `key`; the least recently used generation goes when the young one is full. */
-  set (key: K, value: V, weight = 1): void {
+  set (key: K, value: V): void {
+    const weight = this.weigh === undefined ? 1 : this.weigh(value)
     if (weight > this.maxWeight / 2) return
     this.old.delete(key)
     this.put(key, value, weight)
@@ -40,18 +43,15 @@ export class Lru<K, V> {
     this.young.clear()
     this.old.clear()
     this.youngWeight = 0
-    this.weights.clear()
   }
 
   private put (key: K, value: V, weight: number): void {
     if (this.young.size >= this.maxEntries / 2 || this.youngWeight + weight > this.maxWeight / 2) {
-      for (const gone of this.old.keys()) this.weights.delete(gone)
       this.old = this.young
       this.young = new Map()
       this.youngWeight = 0
     }
     this.young.set(key, value)
     this.youngWeight += weight
-    if (weight !== 1) this.weights.set(key, weight)
   }
 }

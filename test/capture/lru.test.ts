@@ -15,13 +15,13 @@ t.test('never holds more than its entries, however many keys pass', async (t) =>
 })
 
 t.test('never holds more than its weight; an entry heavier than half of it is not kept', async (t) => {
-  const lru = new Lru<string, number>(1_000_000, 1000)
+  const lru = new Lru<string, number>(1_000_000, 1000, (value) => value === -1 ? 600 : 30)
   let held = 0
-  for (let i = 0; i < 5000; i++) lru.set(`k${i}`, i, 30)
+  for (let i = 0; i < 5000; i++) lru.set(`k${i}`, i)
   for (let i = 0; i < 5000; i++) if (lru.get(`k${i}`) !== undefined) held++
   t.ok(held * 30 <= 1000, `${held} entries of weight 30 held under a bound of 1000`)
   t.ok(held > 0)
-  lru.set('huge', 1, 600)
+  lru.set('huge', -1)
   t.equal(lru.get('huge'), undefined)
 })
 
