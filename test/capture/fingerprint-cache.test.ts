@@ -1,0 +1,46 @@
+// The fingerprint cache (src/capture/fingerprint.ts) is keyed by the value's keyed hash, one per
+// kind of header: the same value sent again gives the very fingerprint made before, and the
+// same value in a header of another kind is read that header's way, never served from the other.
+import t from 'tap'
+import { createHasher, fingerprint } from '../../src/capture/fingerprint.js'
+
+const b64 = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url')
+const JWT = `${b64({ alg: 'RS256', kid: 'k1' })}.${b64({ iss: 'https://idp.test', sub: 'cache-user' })}.c2lnbmF0dXJl`
+
+t.test('the same value again: the same fingerprint object', async (t) => {
+  const hash = createHasher('cache-test-1')
+  const a = fingerprint('authorization', `Bearer ${JWT}`, hash)
+  const b = fingerprint('authorization', `Bearer ${JWT}`, hash)
+  t.equal(a, b, 'served from the cache')
+  t.equal(fingerprint('proxy-authorization', `Bearer ${JWT}`, hash), a, 'headers of one kind share it (read the same way)')
+  t.not(fingerprint('authorization', `Bearer ${JWT}`, createHasher('cache-test-2')), a, 'another key, another cache')
+})
+
+t.test('one value in headers of three kinds: each read its own way', async (t) => {
+  const hash = createHasher('cache-test-3')
+  const value = `session=${JWT}`
+  const cookie = fingerprint('cookie', value, hash)
+  const schemed = fingerprint('authorization', value, hash)
+  const other = fingerprint('x-api-key', value, hash)
+  t.equal(cookie.hash, schemed.hash, 'one value, one keyed hash')
+  t.equal(cookie.cookies?.[0]?.name, 'session', 'Cookie: read as cookies')
+  t.equal(schemed.cookies, undefined, 'Authorization: not as cookies')
+  t.equal(other.cookies, undefined)
+  const bearer = `Bearer ${JWT}`
+  t.equal(fingerprint('authorization', bearer, hash).scheme, 'Bearer')
+  t.equal(fingerprint('x-api-key', bearer, hash).scheme, null, 'X-Api-Key: no scheme read, though Authorization cached one')
+  t.equal(fingerprint('cookie', bearer, hash).cookies?.length, 1, 'Cookie: its own reading again')
+})
+
+t.test('many distinct values: still the right fingerprint for each (no stale entry served)', async (t) => {
+  const hash = createHasher('cache-test-4')
+  let wrong = 0
+  for (let i = 0; i < 20_000; i++) {
+    const value = `Bearer token-${i}-${'x'.repeat(i % 300)}`
+    const fp = fingerprint('authorization', value, hash)
+    if (fp.hash !== hash(value) || fp.length !== Buffer.byteLength(value)) wrong++
+  }
+  t.equal(wrong, 0)
+  const early = 'Bearer token-1-x'
+  t.equal(fingerprint('authorization', early, hash).length, early.length, 'an early value, made again after it was forgotten')
+})
