@@ -9,7 +9,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { IncomingMessage } from 'node:http'
 import type { Logger } from 'pino'
-import { buildExchange, type ExchangeInput } from '../capture/exchange.js'
+import { buildExchange, foldedPathOf, type ExchangeInput } from '../capture/exchange.js'
 import { copyCredentialPairs } from '../capture/request.js'
 import type { Hasher } from '../capture/fingerprint.js'
 import type { Exchange } from '../capture/types.js'
@@ -178,11 +178,13 @@ export class Auditor {
     const { diagnoser, store } = this.options
     // The raw headers are scanned once, for the key, the context and the Connection header.
     const index = indexHeaders(input.rawHeaders)
-    const key = this.shapes.key(input, index)
+    // And the path folded once, for the key's route and the exchange.
+    const path = foldedPathOf(input.url)
+    const key = this.shapes.key(input, index, path)
     let shape = key === null ? undefined : this.shapes.get(key)
     let exchange: Exchange
     if (shape !== undefined) {
-      exchange = this.shapes.instantiate(shape, input, this.options.hash, index)
+      exchange = this.shapes.instantiate(shape, input, this.options.hash, index, path)
     } else {
       exchange = buildExchange(input, this.credentialNames, this.options.hash, index)
       shape = this.shapes.remember(key, exchange)

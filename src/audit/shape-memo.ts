@@ -19,7 +19,7 @@
 // its latest response summary and where its context values sit are kept in the shape's memo
 // slots, as store, metrics, log line and rules keep theirs.
 import { hash, randomBytes } from 'node:crypto'
-import { credentialStages, ofShape, pathOf, type ExchangeInput } from '../capture/exchange.js'
+import { credentialStages, foldedPathOf, ofShape, type ExchangeInput } from '../capture/exchange.js'
 import type { Hasher } from '../capture/fingerprint.js'
 import { contextOf, isContextHeader, MAX_CONTEXT_VALUE, MAX_CONTEXT_VALUES } from '../capture/request.js'
 import type { Exchange, ResponseSummary, SeenHeader } from '../capture/types.js'
@@ -52,12 +52,12 @@ export class ShapeMemo {
   constructor (private readonly credentialNames: ReadonlySet<string>) {}
 
   /** The shape key of an exchange, or null when it is to be built in full. */
-  key (input: ExchangeInput, index: HeaderIndex = indexHeaders(input.rawHeaders)): string | null {
+  key (input: ExchangeInput, index: HeaderIndex = indexHeaders(input.rawHeaders), path: string = foldedPathOf(input.url)): string | null {
     const answer = input.upstreamHeaders
     if (input.websocket || input.error !== null || answer === null || answer['set-cookie'] !== undefined) return null
     const url = input.url
     const q = url.indexOf('?')
-    let key = `${input.method} ${input.httpVersion} ${input.protocol ?? ''}${input.tls === true ? '+tls' : ''} ${routeOf(pathOf(url, q))}`
+    let key = `${input.method} ${input.httpVersion} ${input.protocol ?? ''}${input.tls === true ? '+tls' : ''} ${routeOf(path, true)}`
     if (q >= 0) {
       // Raw parameter names, values left out: the names decide queryKeys.
       for (const part of url.slice(q + 1).split('&')) {
@@ -138,9 +138,8 @@ export class ShapeMemo {
   }
 
   /** A new exchange of a known shape: its own credential stages (one fingerprint per value), the rest shared. */
-  instantiate (shape: Shape, input: ExchangeInput, hash: Hasher, index: HeaderIndex = indexHeaders(input.rawHeaders)): Exchange {
+  instantiate (shape: Shape, input: ExchangeInput, hash: Hasher, index: HeaderIndex = indexHeaders(input.rawHeaders), path: string = foldedPathOf(input.url)): Exchange {
     const base = shape.parts
-    const q = input.url.indexOf('?')
     const date = dateOf(input.upstreamHeaders?.date)
     const latest = shape.remembered(LATEST, base, latestOf)
     if (latest.response.date !== date) latest.response = Object.freeze({ ...latest.response, date })
@@ -150,7 +149,7 @@ export class ShapeMemo {
       id: input.id,
       startedAt: input.startedAt,
       durationMs: input.durationMs,
-      path: pathOf(input.url, q),
+      path,
       context,
       arrived: sameStage(base.arrived, stages.arrived) ? base.arrived : stages.arrived,
       forwarded: base.forwarded !== null && stages.forwarded !== null && sameStage(base.forwarded, stages.forwarded) ? base.forwarded : stages.forwarded,

@@ -45,14 +45,18 @@ export function pathOf (url: string, q: number): string {
   return url.length - end > 256 ? detached(url.slice(0, end)) : url.slice(0, end)
 }
 
+/** The path of a request target as an Exchange keeps it: folded (no token in a segment survives). */
+export function foldedPathOf (url: string): string {
+  return foldPath(pathOf(url, url.indexOf('?')))
+}
+
 /**
- * The path and query parameter names as an Exchange keeps them: the path folded (no token in
- * a segment survives), names that read like words, `…` for anything else.
+ * The path and query parameter names as an Exchange keeps them: the path folded, names that
+ * read like words, `…` for anything else.
  */
 function splitUrl (url: string): { path: string; queryKeys: string[] } {
   const q = url.indexOf('?')
-  const path = foldPath(pathOf(url, q))
-  return { path, queryKeys: q < 0 ? [] : queryNames(url.slice(q + 1)) }
+  return { path: foldedPathOf(url), queryKeys: q < 0 ? [] : queryNames(url.slice(q + 1)) }
 }
 
 /** Connection header values as they arrived (the context keeps them folded). */
@@ -123,7 +127,7 @@ export function buildExchange (input: ExchangeInput, credentialNames: ReadonlySe
   const shared: SharedParts = {
     method: input.method,
     queryKeys,
-    route: routeOf(path),
+    route: routeOf(path, true),
     httpVersion: input.httpVersion,
     protocol: input.protocol ?? 'http/1.1',
     tls: input.tls ?? false,
@@ -156,7 +160,7 @@ export interface ExchangeParts {
   id: string
   startedAt: number
   durationMs: number
-  /** The request's path or a stored one: folded here (folding a folded path changes nothing). */
+  /** The path, folded (foldedPathOf). */
   path: string
   context: Exchange['context']
   /** The credential stages: the same as the shape's when the values are, else this exchange's own. */
@@ -207,6 +211,5 @@ function assemble (shared: SharedParts, own: ExchangeParts, shape: ExchangeShape
  * exchange but `parts`, which differ from one exchange to the next. The store keeps only these, too.
  */
 export function ofShape (shape: ExchangeShape, parts: ExchangeParts): Exchange {
-  const base = shape.parts
-  return assemble(base, parts.path === base.path ? parts : { ...parts, path: foldPath(parts.path) }, shape)
+  return assemble(shape.parts, parts, shape)
 }

@@ -44,11 +44,14 @@ export function foldPath (path: string): string {
   return segments.join('/')
 }
 
-/** `/users/42/orders/9f1c...` -> `/users/:id/orders/:id`, at most 12 segments. */
-export function routeOf (path: string): string {
+/**
+ * `/users/42/orders/9f1c...` -> `/users/:id/orders/:id`, at most 12 segments. `folded`: the path
+ * was folded already (foldPath), so its segments are taken as they are.
+ */
+export function routeOf (path: string, folded = false): string {
   const segments = path.split('/')
   const out: string[] = []
-  for (let i = 0; i < segments.length && i <= MAX_SEGMENTS; i++) out.push(foldSegment(segments[i] as string))
+  for (let i = 0; i < segments.length && i <= MAX_SEGMENTS; i++) out.push(folded ? segments[i] as string : foldSegment(segments[i] as string))
   if (segments.length > MAX_SEGMENTS + 1) out.push('…')
   const route = out.join('/')
   return route === '' ? '/' : route
