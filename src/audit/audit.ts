@@ -6,6 +6,12 @@
 // caches cold every time, and cost about three times what it costs run back to back (with
 // 20,000 users, 60 against 22 µs per exchange; and every other part of the request paid for the
 // lower throughput). Readers call flush() first (the admin listener does on every request).
+//
+// A full batch is audited once the event loop has handled the I/O that was ready (setImmediate),
+// not inside the response event that filled it: the responses and requests behind it in the same
+// turn go out first. In 16 interleaved rounds on the cardinality mix, that gave a lower p99 in 13
+// (median 0.95x bare's against 1.00x) and as many req/s. Should a turn end more than
+// BACKSTOP batches at once, the audit catches up there and then.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { IncomingMessage } from 'node:http'
 import type { Logger } from 'pino'
@@ -21,6 +27,9 @@ import { indexHeaders } from '../capture/header-index.js'
 import { shapeSlot } from '../capture/shape.js'
 import type { Pending } from '../capture/pending.js'
 import { arrivedOverTls, inboundProtocol, wasReset } from '../capture/wire.js'
+
+/** Full batches that may wait for the end of the event loop's turn. */
+const BACKSTOP = 4
 
 export interface ExchangeObserver { observe: (exchange: Exchange, findings: Finding[]) => void }
 
@@ -59,6 +68,8 @@ export class Auditor {
   /** Exchanges that ended and wait for their audit (batch mode). */
   private waiting: ExchangeInput[] = []
   private timer: NodeJS.Timeout | null = null
+  private immediate: NodeJS.Immediate | null = null
+  private readonly flushNow = (): void => { this.immediate = null; this.flush() }
 
   constructor (private readonly options: AuditorOptions) {
     this.credentialNames = options.credentialNames
@@ -154,13 +165,15 @@ export class Auditor {
       return
     }
     this.waiting.push(input)
-    if (this.waiting.length >= batch.size) this.flush()
-    else if (this.timer === null) this.timer = setTimeout(() => { this.flush() }, batch.ms).unref()
+    if (this.waiting.length >= batch.size * BACKSTOP) this.flush()
+    else if (this.waiting.length >= batch.size) this.immediate ??= setImmediate(this.flushNow).unref()
+    else if (this.timer === null) this.timer = setTimeout(this.flushNow, batch.ms).unref()
   }
 
   /** Audit every exchange that waits for it, in the order they ended. */
   flush (): void {
     if (this.timer !== null) { clearTimeout(this.timer); this.timer = null }
+    if (this.immediate !== null) { clearImmediate(this.immediate); this.immediate = null }
     const batch = this.waiting
     if (batch.length === 0) return
     this.waiting = []

@@ -45,8 +45,8 @@ function urlOf (app: FastifyInstance, scheme = 'http'): string {
 }
 
 /**
- * Exchanges are audited in batches of up to 32, at most 20 ms after the first ended
- * (src/audit/audit.ts). Measured on the cardinality mix (interleaved rounds, same run): 32 gave
+ * Exchanges are audited in batches of up to 32 (a full one once the event loop's turn is over),
+ * at most 20 ms after the first ended (src/audit/audit.ts). Measured on the cardinality mix (interleaved rounds, same run): 32 gave
  * the most req/s and the lowest p99; 64 and 256 kept the event loop busy longer per batch
  * (p99 up to 1.3x bare's), 16 gave back part of the gain.
  */

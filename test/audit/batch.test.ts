@@ -3,6 +3,8 @@
 // audit spares the others, and nothing that ended is lost at shutdown.
 import t, { type Test } from 'tap'
 import { Writable } from 'node:stream'
+import type { IncomingMessage } from 'node:http'
+import type { Pending } from '../../src/capture/pending.js'
 import { request } from 'undici'
 import { Auditor } from '../../src/audit/audit.js'
 import { loadServeConfig } from '../../src/config/config.js'
@@ -99,4 +101,30 @@ t.test('hopwatch serve: the admin answers with every exchange that ended; close(
   t.equal(hw.store.total, 6, 'close() audited it')
   t.ok(hw.logs.some((l) => l.includes('"route":"/last"')), 'and wrote its log line')
   t.notOk(hw.logs.join('').includes('serve-secret'), 'no credential value in the log')
+})
+
+t.test('a full batch waits for the end of the event loop\'s turn; a flood in one turn is audited at once', async (t) => {
+  const store = new ExchangeStore(100)
+  const sink = new Writable({ write (_c, _e, done) { done() } })
+  const auditor = new Auditor({ credentialNames: credentialHeaderSet([]), hash: createHasher(null), store, logger: createLogger('info', sink), batch: { size: 4, ms: 60_000 } })
+  // An upgrade request that ended with the upstream's 401 (the ending the audit notes the same
+  // way as a response's): noted, without a socket.
+  const end = (i: number): void => {
+    const req = { method: 'GET', url: `/turn/${i}`, httpVersion: '1.1', rawHeaders: ['Host', 'app.test', 'Authorization', 'Bearer turn-secret'], socket: null } as unknown as IncomingMessage
+    const pending = { arrivedPairs: ['Authorization', 'Bearer turn-secret'], forwarded: { authorization: 'Bearer turn-secret' }, upstreamHeaders: { 'www-authenticate': 'Bearer' }, error: null, websocket: false, pairId: null } as unknown as Pending
+    auditor.afterUpgrade(req, pending, { startedAt: Date.now(), durationMs: 1, status: 401, aborted: false })
+  }
+  for (let i = 0; i < 5; i++) end(i)
+  t.equal(store.total, 0, 'a full batch (and one more) is not audited inside the turn that filled it')
+  t.equal(auditor.unaudited, 5)
+  await new Promise((resolve) => setImmediate(resolve))
+  t.equal(store.total, 5, 'audited once the turn is over')
+  for (let i = 0; i < 16; i++) end(i)
+  t.equal(store.total, 21, 'four full batches in one turn: audited there and then')
+  t.equal(auditor.unaudited, 0)
+  end(99)
+  auditor.flush()
+  t.equal(store.total, 22, 'flush() still audits what waits at once')
+  await new Promise((resolve) => setImmediate(resolve))
+  t.equal(store.total, 22, 'and nothing is audited twice')
 })
