@@ -22,7 +22,7 @@ import type { Exchange } from '../capture/types.js'
 import type { Derivation, Diagnoser, Finding } from '../diagnose/types.js'
 import type { ExchangeStore } from '../store/store.js'
 import { exchangeLogWriter } from './log-line.js'
-import { frozen, ShapeMemo } from './shape-memo.js'
+import { frozenDerivation, ShapeMemo } from './shape-memo.js'
 import { indexHeaders } from '../capture/header-index.js'
 import { shapeSlot } from '../capture/shape.js'
 import type { Pending } from '../capture/pending.js'
@@ -63,7 +63,7 @@ export class Auditor {
   private readonly shapes: ShapeMemo
   /** The diagnosis of a shape, by this auditor's diagnoser. */
   private readonly diagnosis = shapeSlot<Derivation | undefined>('diagnosis')
-  private readonly derive = (first: Exchange): Derivation | undefined => frozen(this.options.diagnoser?.derive(first))
+  private readonly derive = (first: Exchange): Derivation | undefined => frozenDerivation(this.options.diagnoser?.derive(first))
   private readonly logExchange: ReturnType<typeof exchangeLogWriter>
   /** Exchanges that ended and wait for their audit (batch mode). */
   private waiting: ExchangeInput[] = []

@@ -162,7 +162,7 @@ export class ShapeMemo {
 }
 
 /** The findings of a shape's diagnosis, frozen: every exchange of the shape shares them. */
-export function frozen (derived: Derivation | undefined): Derivation | undefined {
+export function frozenDerivation (derived: Derivation | undefined): Derivation | undefined {
   for (const found of derived?.byRule ?? []) {
     if (found === null) continue
     for (const f of found) { Object.freeze(f.evidence); Object.freeze(f) }
