@@ -83,22 +83,27 @@ export function createHasher (key: string | null): Hasher {
  * decode and a hash per cookie. The least recently used are forgotten first (a cache that
  * started afresh when full churned under 20,000 users).
  */
-const MAX_CACHED = 4096
-/**
- * And at most this many bytes of values behind them, per kind: a fingerprint holds no more text
- * than its value (cookie names, JWT claims), so this bounds the cache in bytes, 64 KiB values included.
- */
-const MAX_CACHED_BYTES = 2 * 1024 * 1024
 const COOKIE = 0
 const SCHEMED = 1
 const OTHER = 2
+/**
+ * Entries per kind (8,192 in all, as one cache held before): Authorization-like headers carry
+ * most tokens.
+ */
+const MAX_CACHED = [2048, 4096, 2048]
+/**
+ * And at most this many bytes of values behind them, per kind (4 MiB in all): a fingerprint
+ * holds no more text than its value (cookie names, JWT claims), so this bounds the cache in
+ * bytes, 64 KiB values included.
+ */
+const MAX_CACHED_BYTES = [1, 2, 1].map((mib) => mib * 1024 * 1024)
 const caches = new WeakMap<Hasher, Array<Lru<string, Fingerprint>>>()
 const weigh = (fp: Fingerprint): number => fp.length
 
 function cacheOf (hash: Hasher, key: string): Lru<string, Fingerprint> {
   let kinds = caches.get(hash)
   if (kinds === undefined) {
-    kinds = [COOKIE, SCHEMED, OTHER].map(() => new Lru<string, Fingerprint>(MAX_CACHED, MAX_CACHED_BYTES, weigh))
+    kinds = [COOKIE, SCHEMED, OTHER].map((kind) => new Lru<string, Fingerprint>(MAX_CACHED[kind] as number, MAX_CACHED_BYTES[kind] as number, weigh))
     caches.set(hash, kinds)
   }
   return kinds[key === 'cookie' ? COOKIE : SCHEMED_HEADERS.has(key) ? SCHEMED : OTHER] as Lru<string, Fingerprint>
