@@ -199,7 +199,7 @@ export class Auditor {
     if (shape !== undefined) {
       exchange = this.shapes.instantiate(shape, input, this.options.hash, index, path)
     } else {
-      exchange = buildExchange(input, this.credentialNames, this.options.hash, index)
+      exchange = buildExchange(input, this.credentialNames, this.options.hash, index, path)
       shape = this.shapes.remember(key, exchange)
     }
     store.add(exchange)

@@ -50,13 +50,10 @@ export function foldedPathOf (url: string): string {
   return foldPath(pathOf(url, url.indexOf('?')))
 }
 
-/**
- * The path and query parameter names as an Exchange keeps them: the path folded, names that
- * read like words, `…` for anything else.
- */
-function splitUrl (url: string): { path: string; queryKeys: string[] } {
+/** The query parameter names as an Exchange keeps them: names that read like words, `…` for anything else. */
+function queryKeysOf (url: string): string[] {
   const q = url.indexOf('?')
-  return { path: foldedPathOf(url), queryKeys: q < 0 ? [] : queryNames(url.slice(q + 1)) }
+  return q < 0 ? [] : queryNames(url.slice(q + 1))
 }
 
 /** Connection header values as they arrived (the context keeps them folded). */
@@ -105,10 +102,10 @@ export function credentialStages (input: ExchangeInput, credentialNames: Readonl
 }
 
 /**
- * An exchange built in full from what the hot path noted (`index`: its raw headers scanned once,
- * when the caller has it). It has no shape yet: the audit gives it one (src/audit/shape-memo.ts).
+ * An exchange built in full from what the hot path noted (`index` and `path`: its raw headers
+ * scanned once and its path folded, when the caller has them). It has no shape yet: the audit gives it one (src/audit/shape-memo.ts).
  */
-export function buildExchange (input: ExchangeInput, credentialNames: ReadonlySet<string>, hash: Hasher, index: HeaderIndex = indexHeaders(input.rawHeaders)): Exchange {
+export function buildExchange (input: ExchangeInput, credentialNames: ReadonlySet<string>, hash: Hasher, index: HeaderIndex = indexHeaders(input.rawHeaders), path: string = foldedPathOf(input.url)): Exchange {
   const { arrived, forwarded } = credentialStages(input, credentialNames, hash)
   const { headerNames, context } = requestContext(input.rawHeaders, index)
   const droppedHere: string[] = []
@@ -122,7 +119,7 @@ export function buildExchange (input: ExchangeInput, credentialNames: ReadonlySe
       dropReasons[h.key] = nominated.has(h.key) ? DROP_NOMINATED : DROP_OTHER
     }
   }
-  const { path, queryKeys } = splitUrl(input.url)
+  const queryKeys = queryKeysOf(input.url)
   const source = input.upstreamHeaders === null ? 'hopwatch' : 'upstream'
   const shared: SharedParts = {
     method: input.method,

@@ -40,13 +40,16 @@ export function perShape<A, T> (exchange: Exchange, slot: ShapeSlot<T>, arg: A, 
   return shape === undefined ? compute(arg) : shape.remembered(slot, arg, compute)
 }
 
+/** What carries arrived credentials and the shape they came with: an exchange, or a sample of one. */
+export interface ArrivedOfShape { readonly arrived: readonly SeenHeader[]; readonly shape?: ExchangeShape | undefined }
+
 /**
- * `compute(arrived)` for the exchange's arrived credentials: remembered in `slot` of its shape
+ * `compute(arrived)` for an exchange's arrived credentials: remembered in `slot` of its shape
  * when they are the shape's own (the same fingerprints as its first exchange: the same users),
  * computed every time for other users' fingerprints.
  */
-export function perArrived<T> (exchange: Exchange, slot: ShapeSlot<T>, compute: (arrived: readonly SeenHeader[]) => T): T {
-  const shape = exchange.shape
-  const arrived = exchange.arrived
+export function perArrived<T> (of: ArrivedOfShape, slot: ShapeSlot<T>, compute: (arrived: readonly SeenHeader[]) => T): T {
+  const shape = of.shape
+  const arrived = of.arrived
   return shape !== undefined && arrived === shape.parts.arrived ? shape.remembered(slot, arrived, compute) : compute(arrived)
 }

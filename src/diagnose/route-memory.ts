@@ -3,7 +3,7 @@
 // the least recently updated route is forgotten first.
 import type { Exchange, ExchangeShape, SeenHeader } from '../capture/types.js'
 import { KNOWN_SCHEMES } from '../capture/credential-names.js'
-import { shapeSlot } from '../capture/shape.js'
+import { perArrived, shapeSlot } from '../capture/shape.js'
 import { leastTouched } from './least-touched.js'
 
 export const DEFAULT_MAX_ROUTES = 1_000
@@ -66,8 +66,7 @@ function listsOf (arrived: readonly SeenHeader[]): Lists {
 
 /** Computed only when a failing call meets a working one, not on every exchange. */
 export function profileOf (sample: CallSample): CredentialProfile {
-  const shape = sample.shape
-  const lists = shape !== undefined && sample.arrived === shape.parts.arrived ? shape.remembered(LISTS, sample.arrived, listsOf) : listsOf(sample.arrived)
+  const lists = perArrived(sample, LISTS, listsOf)
   return { exchangeId: sample.exchangeId, headers: lists.headers, schemes: lists.schemes, issuers: lists.issuers, audiences: lists.audiences }
 }
 
