@@ -50,8 +50,33 @@ function padHmac (key: Buffer): Hasher | null {
   return (value) => {
     // The inner digest as a 'binary' (latin1) string, one char per byte: cheaper than a Buffer result.
     outer.write(crypto.hash('sha256', inner + value, 'binary'), BLOCK, DIGEST, 'binary')
-    return crypto.hash('sha256', outer, 'hex').slice(0, HASH_CHARS)
+    return hexHead(crypto.hash('sha256', outer, 'binary'))
   }
+}
+
+const HEX = [...'0123456789abcdef'].map((c) => c.charCodeAt(0))
+const hex = (byte: number, low: boolean): number => HEX[low ? byte & 15 : byte >> 4] as number
+
+/**
+ * The first HASH_CHARS hex characters of a 'binary' digest, as a flat string of their own. A
+ * slice of the whole hex digest (`.slice(0, 16)`) is a view that keeps the 64-character digest
+ * alive: a fingerprint outlives its request (store, cache), and with 20,000 users those views
+ * and their digests were 1.5 MB of the old generation (heap snapshot of the cardinality mix).
+ * String.fromCharCode with all the codes makes one plain string, at the cost of the slice.
+ */
+function hexHead (digest: string): string {
+  // HASH_CHARS (16) characters: the first 8 bytes.
+  const b0 = digest.charCodeAt(0)
+  const b1 = digest.charCodeAt(1)
+  const b2 = digest.charCodeAt(2)
+  const b3 = digest.charCodeAt(3)
+  const b4 = digest.charCodeAt(4)
+  const b5 = digest.charCodeAt(5)
+  const b6 = digest.charCodeAt(6)
+  const b7 = digest.charCodeAt(7)
+  return String.fromCharCode(
+    hex(b0, false), hex(b0, true), hex(b1, false), hex(b1, true), hex(b2, false), hex(b2, true), hex(b3, false), hex(b3, true),
+    hex(b4, false), hex(b4, true), hex(b5, false), hex(b5, true), hex(b6, false), hex(b6, true), hex(b7, false), hex(b7, true))
 }
 
 /** The label whose keyed hash identifies a key without revealing it. */
@@ -72,7 +97,7 @@ export function createHasher (key: string | null): Hasher {
   if (fast !== null) return fast
   // A KeyObject is made once: passing the raw key re-imports it on every call.
   const secret = createSecretKey(raw)
-  return (value) => createHmac('sha256', secret).update(value).digest('hex').slice(0, HASH_CHARS)
+  return (value) => createHmac('sha256', secret).update(value).digest().toString('hex', 0, HASH_CHARS / 2)
 }
 
 /**
