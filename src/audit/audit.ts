@@ -200,7 +200,7 @@ export class Auditor {
       exchange = this.shapes.instantiate(shape, input, this.options.hash, index, path)
     } else {
       exchange = buildExchange(input, this.credentialNames, this.options.hash, index, path)
-      shape = this.shapes.remember(key, exchange)
+      shape = this.shapes.remember(key, exchange, this.options.hash)
     }
     store.add(exchange)
     let findings: Finding[] = []

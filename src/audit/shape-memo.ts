@@ -20,7 +20,7 @@
 // slots, as store, metrics, log line and rules keep theirs.
 import { hash, randomBytes } from 'node:crypto'
 import { credentialStages, foldedPathOf, ofShape, type ExchangeInput } from '../capture/exchange.js'
-import type { Hasher } from '../capture/fingerprint.js'
+import { keepFingerprint, type Hasher } from '../capture/fingerprint.js'
 import { contextOf, isContextHeader, MAX_CONTEXT_VALUE, MAX_CONTEXT_VALUES } from '../capture/request.js'
 import type { Exchange, ResponseSummary, SeenHeader } from '../capture/types.js'
 import type { Derivation } from '../diagnose/types.js'
@@ -125,10 +125,15 @@ export class ShapeMemo {
    * The shape of `exchange`, just built in full: remembered as the shape of `key`, its shared
    * parts frozen; with a null key, a shape of its own that remembers nothing.
    */
-  remember (key: string | null, exchange: Exchange): Shape {
+  remember (key: string | null, exchange: Exchange, hasher: Hasher): Shape {
     const shape = new Shape(key, exchange)
     exchange.shape = shape
     if (key === null) return shape
+    // The fingerprint cache lets a value in on its second sighting; the first user's are kept
+    // now, so that user's next exchanges carry the shape's own stages (perArrived reuses work).
+    for (const stage of [exchange.arrived, exchange.forwarded]) {
+      for (const h of stage ?? []) for (const fp of h.values) keepFingerprint(h.key, fp, hasher)
+    }
     for (const list of Object.values(exchange.context)) Object.freeze(list)
     for (const part of [exchange.context, exchange.headerNames, exchange.queryKeys, exchange.arrived, exchange.forwarded, exchange.droppedHere, exchange.dropReasons, exchange.response]) {
       if (part !== null) Object.freeze(part)

@@ -6,6 +6,7 @@ import { decodeJwt } from './jwt.js'
 import type { CookieFingerprint, Fingerprint, ValueShape } from './types.js'
 import { detached } from './detach.js'
 import { Lru } from './lru.js'
+import { Doorkeeper } from './doorkeeper.js'
 
 /** Hex characters of the HMAC kept: 64 bits, enough to tell tokens apart, useless to reverse. */
 const HASH_CHARS = 16
@@ -106,7 +107,8 @@ export function createHasher (key: string | null): Hasher {
  * keyed hash alone (never by the value: hopwatch keeps no credential beyond its request; a short
  * flat key costs the lookup little). The same token sent again costs one HMAC instead of a JWT
  * decode and a hash per cookie. The least recently used are forgotten first (a cache that
- * started afresh when full churned under 20,000 users).
+ * started afresh when full churned under 20,000 users). A value is let in on its second
+ * sighting (doorkeeper.ts): one-off values no longer fill the old generation.
  */
 const COOKIE = 0
 const SCHEMED = 1
@@ -122,16 +124,21 @@ const MAX_CACHED = [2048, 4096, 2048]
  * bytes, 64 KiB values included.
  */
 const MAX_CACHED_BYTES = [1, 2, 1].map((mib) => mib * 1024 * 1024)
-const caches = new WeakMap<Hasher, Array<Lru<string, Fingerprint>>>()
+/** A hasher's caches, one per kind, and what lets a fingerprint in (on its value's second sighting). */
+interface Caches { kinds: Array<Lru<string, Fingerprint>>; door: Doorkeeper }
+const caches = new WeakMap<Hasher, Caches>()
 const weigh = (fp: Fingerprint): number => fp.length
 
-function cacheOf (hash: Hasher, key: string): Lru<string, Fingerprint> {
-  let kinds = caches.get(hash)
-  if (kinds === undefined) {
-    kinds = [COOKIE, SCHEMED, OTHER].map((kind) => new Lru<string, Fingerprint>(MAX_CACHED[kind] as number, MAX_CACHED_BYTES[kind] as number, weigh))
-    caches.set(hash, kinds)
+function cachesOf (hash: Hasher): Caches {
+  let found = caches.get(hash)
+  if (found === undefined) {
+    found = {
+      kinds: [COOKIE, SCHEMED, OTHER].map((kind) => new Lru<string, Fingerprint>(MAX_CACHED[kind] as number, MAX_CACHED_BYTES[kind] as number, weigh)),
+      door: new Doorkeeper()
+    }
+    caches.set(hash, found)
   }
-  return kinds[key === 'cookie' ? COOKIE : SCHEMED_HEADERS.has(key) ? SCHEMED : OTHER] as Lru<string, Fingerprint>
+  return found
 }
 
 export function shapeOf (value: string): ValueShape {
@@ -186,13 +193,28 @@ export function cookiesOf (value: string, hash: Hasher): CookieFingerprint[] {
  */
 export function fingerprint (key: string, value: string, hash: Hasher): Fingerprint {
   const valueHash = hash(value)
-  const cache = cacheOf(hash, key)
+  const caches = cachesOf(hash)
+  const cache = kindOf(caches, key)
   const cached = cache.get(valueHash)
   if (cached !== undefined) return cached
   const fp = build(key, value, valueHash, hash)
   fp.shape = sharedShape(fp.shape)
-  cache.set(valueHash, fp)
+  if (caches.door.seenBefore(valueHash)) cache.set(valueHash, fp)
   return fp
+}
+
+/**
+ * Keep `fp` (made by fingerprint() for header `key`) in the cache now, first sighting or not:
+ * the fingerprints of a shape's first exchange, so that its user's next requests get these very
+ * objects and the memo's per-user work is reused (perArrived, src/capture/shape.ts).
+ */
+export function keepFingerprint (key: string, fp: Fingerprint, hash: Hasher): void {
+  const cache = kindOf(cachesOf(hash), key)
+  if (cache.get(fp.hash) === undefined) cache.set(fp.hash, fp)
+}
+
+function kindOf (caches: Caches, key: string): Lru<string, Fingerprint> {
+  return caches.kinds[key === 'cookie' ? COOKIE : SCHEMED_HEADERS.has(key) ? SCHEMED : OTHER] as Lru<string, Fingerprint>
 }
 
 /** The 64 possible value shapes, each one frozen object shared by every fingerprint that has it. */

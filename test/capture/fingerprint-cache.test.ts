@@ -1,5 +1,6 @@
 // The fingerprint cache (src/capture/fingerprint.ts) is keyed by the value's keyed hash, one per
-// kind of header: the same value sent again gives the very fingerprint made before, and the
+// kind of header, and lets a value in on its second sighting: the same value sent again gives
+// the very fingerprint made before, one-off values are not kept, and the
 // same value in a header of another kind is read that header's way, never served from the other.
 import t from 'tap'
 import { createHasher, fingerprint } from '../../src/capture/fingerprint.js'
@@ -7,9 +8,12 @@ import { createHasher, fingerprint } from '../../src/capture/fingerprint.js'
 const b64 = (o: object): string => Buffer.from(JSON.stringify(o)).toString('base64url')
 const JWT = `${b64({ alg: 'RS256', kid: 'k1' })}.${b64({ iss: 'https://idp.test', sub: 'cache-user' })}.c2lnbmF0dXJl`
 
-t.test('the same value again: the same fingerprint object', async (t) => {
+t.test('the same value again: the same fingerprint object, from its second sighting on', async (t) => {
   const hash = createHasher('cache-test-1')
+  const first = fingerprint('authorization', `Bearer ${JWT}`, hash)
   const a = fingerprint('authorization', `Bearer ${JWT}`, hash)
+  t.not(first, a, 'not kept on its first sighting')
+  t.same(first, a, 'though equal')
   const b = fingerprint('authorization', `Bearer ${JWT}`, hash)
   t.equal(a, b, 'served from the cache')
   t.equal(fingerprint('proxy-authorization', `Bearer ${JWT}`, hash), a, 'headers of one kind share it (read the same way)')
@@ -43,4 +47,17 @@ t.test('many distinct values: still the right fingerprint for each (no stale ent
   t.equal(wrong, 0)
   const early = 'Bearer token-1-x'
   t.equal(fingerprint('authorization', early, hash).length, early.length, 'an early value, made again after it was forgotten')
+})
+
+t.test('one-off values are not kept; a value that comes back is', async (t) => {
+  const hash = createHasher('cache-test-5')
+  const regular = 'Bearer regular-user-token'
+  fingerprint('authorization', regular, hash)
+  const kept = fingerprint('authorization', regular, hash)
+  const once = 'Bearer one-off-token'
+  const onceA = fingerprint('authorization', once, hash)
+  // Other users' tokens, each seen once, between the regular user's requests.
+  for (let i = 0; i < 2000; i++) fingerprint('authorization', `Bearer other-${i}`, hash)
+  t.equal(fingerprint('authorization', regular, hash), kept, 'the returning token is still cached')
+  t.not(fingerprint('authorization', once, hash), onceA, 'the one-off token was not kept')
 })
