@@ -4,7 +4,7 @@ import type { Transfer } from './big.js'
 import type { CountedResult } from './counted.js'
 import type { ProfileSummary } from './profile.js'
 import { MiB } from './procs.js'
-import type { TargetSummary } from './rounds.js'
+import { median, type Sample, type TargetSummary } from './rounds.js'
 
 export interface Ratios { rps: number; p99: number; cpu: number | null; auditCpuUs: number | null }
 /** pass null: not measurable in this run (e.g. --quick counts fewer than 200k). */
@@ -40,6 +40,26 @@ export function ratioTable (rows: TargetSummary[]): string {
     return `| ${r.target} | ${x(r.rps / bare.rps)} | ${x(r.p50Us / bare.p50Us)} | ${x(r.p99Us / bare.p99Us)} | ${cpu ? x((r.cpuUsPerReq as number) / (bare.cpuUsPerReq as number)) : '-'} | ${cpu ? ((r.cpuUsPerReq as number) - (bare.cpuUsPerReq as number)).toFixed(1) : '-'} |`
   })
   return [head, sep, ...lines].join('\n')
+}
+
+/**
+ * hopwatch's p99 over bare's in the same round, round by round: the machine's speed drifts
+ * between rounds (by a third on a shared 2-core machine), and this shows how far one round's
+ * ratio is from the next. The checks use the ratio of the medians (ratioTable).
+ */
+export function pairedP99 (samples: readonly Sample[]): string {
+  const byRound = new Map<number, { bare?: number; hop?: number }>()
+  for (const s of samples) {
+    const round = byRound.get(s.round) ?? {}
+    if (s.target === 'bare') round.bare = s.p99Us
+    if (s.target === 'hopwatch') round.hop = s.p99Us
+    byRound.set(s.round, round)
+  }
+  const pairs: number[] = []
+  for (const { bare, hop } of byRound.values()) if (bare !== undefined && hop !== undefined && bare > 0) pairs.push(hop / bare)
+  if (pairs.length === 0) return ''
+  const lower = pairs.filter((r) => r <= 1.1).length
+  return `p99 round by round (hopwatch / bare, same round): median ${x(median(pairs))}, from ${x(Math.min(...pairs))} to ${x(Math.max(...pairs))}; at most 1.1x in ${lower} of ${pairs.length} rounds.`
 }
 
 export function countedTable (runs: Array<{ label: string; run: CountedResult }>): string {

@@ -11,7 +11,7 @@ import { bigTransfers, type Transfer } from './big.js'
 import { countedRun, type CountedResult } from './counted.js'
 import { killAllSync, stopAll, stopChild } from './procs.js'
 import { profileTarget, type ProfileSummary } from './profile.js'
-import { bigTable, checkLines, checks, countedTable, profileText, ratios, ratioTable, targetTable } from './report.js'
+import { bigTable, checkLines, checks, countedTable, pairedP99, profileText, ratios, ratioTable, targetTable } from './report.js'
 import { runRounds, summarize, type Sample, type TargetSummary } from './rounds.js'
 import { directTarget, findMitmdump, startBare, startHopwatch, startMitmproxy, startUpstream, type Target, type Upstream } from './targets.js'
 import { findWrk, runWrk, setUserCount } from './wrk.js'
@@ -137,6 +137,8 @@ async function bench (o: BenchOptions): Promise<Record<string, unknown>> {
     log(`\nOther processes on this machine used up to ${other.toFixed(0)}% of its CPU during the kept runs (load average at start ${startLoad}).${other > o.maxForeignPct ? ' The ratios are less trustworthy than on a quiet machine.' : ''}`)
     log(`\n## ${MIX_LABEL[t.mix]}: ratios\n`)
     log(ratioTable(t.rows))
+    const paired = pairedP99(t.samples)
+    if (paired !== '') log(`\n${paired}`)
   }
   log('\n## Counted runs (fresh hopwatch each)\n')
   log(countedTable([...countedRuns.map((c) => ({ label: MIX_LABEL[c.mix], run: c.run })), ...(soak === null ? [] : [{ label: 'soak mix', run: soak }])]))
