@@ -42,24 +42,32 @@ export function ratioTable (rows: TargetSummary[]): string {
   return [head, sep, ...lines].join('\n')
 }
 
-/**
- * hopwatch's p99 over bare's in the same round, round by round: the machine's speed drifts
- * between rounds (by a third on a shared 2-core machine), and this shows how far one round's
- * ratio is from the next. The checks use the ratio of the medians (ratioTable).
- */
-export function pairedP99 (samples: readonly Sample[]): string {
+/** hopwatch's value over bare's in the same round, for every round that has both. */
+function pairs (samples: readonly Sample[], of: (s: Sample) => number): number[] {
   const byRound = new Map<number, { bare?: number; hop?: number }>()
   for (const s of samples) {
     const round = byRound.get(s.round) ?? {}
-    if (s.target === 'bare') round.bare = s.p99Us
-    if (s.target === 'hopwatch') round.hop = s.p99Us
+    if (s.target === 'bare') round.bare = of(s)
+    if (s.target === 'hopwatch') round.hop = of(s)
     byRound.set(s.round, round)
   }
-  const pairs: number[] = []
-  for (const { bare, hop } of byRound.values()) if (bare !== undefined && hop !== undefined && bare > 0) pairs.push(hop / bare)
-  if (pairs.length === 0) return ''
-  const lower = pairs.filter((r) => r <= 1.1).length
-  return `p99 round by round (hopwatch / bare, same round): median ${x(median(pairs))}, from ${x(Math.min(...pairs))} to ${x(Math.max(...pairs))}; at most 1.1x in ${lower} of ${pairs.length} rounds.`
+  const out: number[] = []
+  for (const { bare, hop } of byRound.values()) if (bare !== undefined && hop !== undefined && bare > 0) out.push(hop / bare)
+  return out
+}
+
+/**
+ * req/s and p99, hopwatch over bare in the same round, round by round: the machine's speed
+ * drifts between rounds (by a third on a shared 2-core machine), and this shows how far one
+ * round's ratio is from the next. The checks use the ratio of the medians (ratioTable).
+ */
+export function roundByRound (samples: readonly Sample[]): string {
+  const rps = pairs(samples, (s) => s.rps)
+  const p99 = pairs(samples, (s) => s.p99Us)
+  if (rps.length === 0) return ''
+  const line = (what: string, list: number[], pass: (r: number) => boolean, bound: string): string =>
+    `${what} round by round (hopwatch / bare, same round): median ${x(median(list))}, from ${x(Math.min(...list))} to ${x(Math.max(...list))}; ${bound} in ${list.filter(pass).length} of ${list.length} rounds.`
+  return [line('req/s', rps, (r) => r >= 1.0, 'at least 1.0x'), line('p99', p99, (r) => r <= 1.1, 'at most 1.1x')].join('\n')
 }
 
 export function countedTable (runs: Array<{ label: string; run: CountedResult }>): string {

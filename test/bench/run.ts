@@ -11,7 +11,7 @@ import { bigTransfers, type Transfer } from './big.js'
 import { countedRun, type CountedResult } from './counted.js'
 import { killAllSync, stopAll, stopChild } from './procs.js'
 import { profileTarget, type ProfileSummary } from './profile.js'
-import { bigTable, checkLines, checks, countedTable, pairedP99, profileText, ratios, ratioTable, targetTable } from './report.js'
+import { bigTable, checkLines, checks, countedTable, roundByRound, profileText, ratios, ratioTable, targetTable } from './report.js'
 import { runRounds, summarize, type Sample, type TargetSummary } from './rounds.js'
 import { directTarget, findMitmdump, startBare, startHopwatch, startMitmproxy, startUpstream, type Target, type Upstream } from './targets.js'
 import { findWrk, runWrk, setUserCount } from './wrk.js'
@@ -69,7 +69,7 @@ async function timedMix (mix: 'users' | 'bench', upstream: Upstream, o: BenchOpt
   log(`warm-up: ${o.warmup} s per target`)
   for (const t of targets) if (o.warmup > 0) await runWrk({ url: t.url, host: t.host, mix, connections: o.connections, threads: o.threads, seconds: o.warmup, quota: 0 })
   log('rounds:')
-  const samples = await runRounds(targets, upstream, load, o.rounds, log, o.maxForeignPct)
+  const samples = await runRounds(targets, upstream, load, mix === 'users' ? o.roundsUsers : o.rounds, log, o.maxForeignPct)
   const rows = summarize(targets, samples)
   for (const t of targets) if (t.child !== null) await stopChild(t.child)
   return { mix, rows, samples, mitm }
@@ -84,7 +84,7 @@ async function counted (mix: 'users' | 'bench', total: number, upstream: Upstrea
 }
 
 async function bench (o: BenchOptions): Promise<Record<string, unknown>> {
-  log(`hopwatch bench: ${o.rounds} interleaved round(s) of ${o.seconds} s per target and mix, ${o.connections} connections, wrk -t${o.threads}, ${cpus().length} CPUs, node ${process.version}${o.hopwatchNodeArgs.length > 0 ? `, hopwatch with ${o.hopwatchNodeArgs.join(' ')}` : ''}`)
+  log(`hopwatch bench: interleaved rounds of ${o.seconds} s per target (cardinality mix ${o.roundsUsers}, fixed mix ${o.rounds}), ${o.connections} connections, wrk -t${o.threads}, ${cpus().length} CPUs, node ${process.version}${o.hopwatchNodeArgs.length > 0 ? `, hopwatch with ${o.hopwatchNodeArgs.join(' ')}` : ''}`)
   const startLoad = loadavg().map((v) => v.toFixed(1)).join(' ')
   const commit = measuredCommit()
   log(`hopwatch commit: ${commit}`)
@@ -137,7 +137,7 @@ async function bench (o: BenchOptions): Promise<Record<string, unknown>> {
     log(`\nOther processes on this machine used up to ${other.toFixed(0)}% of its CPU during the kept runs (load average at start ${startLoad}).${other > o.maxForeignPct ? ' The ratios are less trustworthy than on a quiet machine.' : ''}`)
     log(`\n## ${MIX_LABEL[t.mix]}: ratios\n`)
     log(ratioTable(t.rows))
-    const paired = pairedP99(t.samples)
+    const paired = roundByRound(t.samples)
     if (paired !== '') log(`\n${paired}`)
   }
   log('\n## Counted runs (fresh hopwatch each)\n')
