@@ -35,3 +35,10 @@ t.test('any text: no throw, a plain answer', async (t) => {
   const door = new Doorkeeper()
   for (const odd of ['', 'zz', 'xyz!@#$%^&*', '\u0000\u0001']) t.type(door.seenBefore(odd), 'boolean')
 })
+
+t.test('a hash seen again after 100,000 others is let in (20,000 users with three values each come back later than that)', async (t) => {
+  const door = new Doorkeeper()
+  t.equal(door.seenBefore(hexOf(-1)), false)
+  for (let i = 0; i < 100_000; i++) door.seenBefore(hexOf(i))
+  t.equal(door.seenBefore(hexOf(-1)), true)
+})

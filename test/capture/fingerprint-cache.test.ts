@@ -61,3 +61,25 @@ t.test('one-off values are not kept; a value that comes back is', async (t) => {
   t.equal(fingerprint('authorization', regular, hash), kept, 'the returning token is still cached')
   t.not(fingerprint('authorization', once, hash), onceA, 'the one-off token was not kept')
 })
+
+t.test('20,000 users, each with a token, a cookie and an API key, drawn in turn: from their third request on, served from the cache', async (t) => {
+  const hash = createHasher('cache-test-6')
+  const users = 20_000
+  const values = (i: number): Array<[string, string]> => [
+    ['authorization', `Bearer ${b64({ alg: 'RS256' })}.${b64({ sub: `user-${i}` })}.c2ln${i}`],
+    ['cookie', `session=s${i}; theme=dark`],
+    ['x-api-key', `hk_live_${i}`]
+  ]
+  const round = (): Array<ReturnType<typeof fingerprint>> => {
+    const out: Array<ReturnType<typeof fingerprint>> = []
+    for (let i = 0; i < users; i++) for (const [key, value] of values(i)) out.push(fingerprint(key, value, hash))
+    return out
+  }
+  round()
+  const second = round()
+  const third = round()
+  const same = third.filter((fp, i) => fp === second[i]).length
+  // Between two requests of one user come 60,000 other values: the doorkeeper's window and the
+  // cache must both outlast that.
+  t.ok(same >= 0.9 * third.length, `${same} of ${third.length} fingerprints served from the cache`)
+})
