@@ -8,29 +8,34 @@
 // (a heap snapshot of the bench's cardinality mix). Each of those entries was promoted, then
 // swept and compacted by a major collection. A token that comes back is kept as before.
 //
-// The window must outlast the time a user takes to come back, counted in other users' values:
-// with 20,000 users drawn at random, each with a token, a session cookie and an API key, a
-// user's next request comes after tens of thousands of first sightings. A window of 16,384
-// marks (2^17 slots) wiped them before nearly every user came back, so the cache kept almost
-// no one's fingerprint; 2^20 slots (128 KiB) and a window of 131,072 marks keep them.
+// The window says how far apart (in other values' first sightings) two sightings of a value may
+// be for it to be let in: as far as its cache can keep a value until it comes back. A longer
+// window only admits values the cache drops before their next use; a shorter one admits no
+// one. With 20,000 users drawn at random, a user's next request comes after tens of thousands
+// of others: a window of 16,384 marks wiped every user's mark before they came back.
 
-const SLOT_BITS = 20
+/** At least 2^17 slots (16 KiB), and eight per mark of the window. */
+const MIN_SLOT_BITS = 17
 
 export class Doorkeeper {
-  private readonly marks = new Uint32Array((1 << SLOT_BITS) >>> 5)
+  private readonly slotBits: number
+  private readonly marks: Uint32Array
   private marked = 0
 
-  constructor (private readonly window = 1 << (SLOT_BITS - 3)) {}
+  constructor (private readonly window = 1 << 17) {
+    this.slotBits = Math.min(20, Math.max(MIN_SLOT_BITS, Math.ceil(Math.log2(Math.max(1, window))) + 3))
+    this.marks = new Uint32Array((1 << this.slotBits) >>> 5)
+  }
 
   /** True when `hexHash` was seen since the last wipe; otherwise marks it and says false. */
   seenBefore (hexHash: string): boolean {
-    // The first 5 hex digits (20 bits), cut to SLOT_BITS: a keyed hash is uniform.
+    // The first 5 hex digits (20 bits), cut to the slot bits: a keyed hash is uniform.
     let slot = 0
     for (let i = 0; i < 5; i++) {
       const c = hexHash.charCodeAt(i) | 32
       slot = (slot << 4) | (c <= 57 ? c - 48 : c - 87)
     }
-    slot &= (1 << SLOT_BITS) - 1
+    slot &= (1 << this.slotBits) - 1
     const word = slot >>> 5
     const bit = 1 << (slot & 31)
     const marks = this.marks[word] as number

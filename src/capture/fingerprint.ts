@@ -114,24 +114,28 @@ const COOKIE = 0
 const SCHEMED = 1
 const OTHER = 2
 /**
- * Entries per kind: the Lru's young generation (half of it) holds 32,768, so 20,000 users'
- * values of each kind (a token, a session cookie, an API key each) stay while they come back.
- * A fingerprint holds hashes and shared claim texts, a few hundred bytes. With the cache sized
- * so, and the doorkeeper's window long enough for users to come back, the cardinality mix
- * builds a fingerprint only for values it has not seen lately (measured with 32,768 entries:
- * 5 µs less CPU per request, the same peak RSS).
+ * Entries per kind. Authorization-like headers (JWTs above all) get room for 20,000 users'
+ * tokens in the Lru's young generation (half of it): building a JWT's fingerprint (decoding,
+ * hashing `sub`) costs several times its keyed hash. A Cookie or API key fingerprint costs
+ * little more than the hashes, and keeping 20,000 users' of them took the cardinality mix's RSS
+ * up by a tenth over its first 300k requests (bench, 1M-request run): those caches stay small.
  */
-const MAX_CACHED = [65536, 65536, 65536]
+const MAX_CACHED = [2048, 65536, 2048]
 /**
- * And at most this many bytes of values behind them, per kind (44 MiB in all): a fingerprint
+ * And at most this many bytes of values behind them, per kind (34 MiB in all): a fingerprint
  * holds no more text than its value (cookie names, JWT claims), so this bounds the cache in
  * bytes, 64 KiB values included. It is a bound, not what is held: a JWT's fingerprint keeps
  * hashes and claim texts shared between users, far less than the token's bytes. 32 MiB of
  * Authorization-like values is 20,000 JWTs of 1.6 KB.
  */
-const MAX_CACHED_BYTES = [8, 32, 4].map((mib) => mib * 1024 * 1024)
+const MAX_CACHED_BYTES = [1, 32, 1].map((mib) => mib * 1024 * 1024)
+/**
+ * A value is let in when it comes back within this many other values' first sightings of its
+ * kind: about as long as its cache keeps a value, so nothing is let in to be dropped unused.
+ */
+const DOOR_WINDOW = MAX_CACHED.map((entries) => entries * 2)
 /** A hasher's caches, one per kind, and what lets a fingerprint in (on its value's second sighting). */
-interface Caches { kinds: Array<Lru<string, Fingerprint>>; door: Doorkeeper }
+interface Caches { kinds: Array<Lru<string, Fingerprint>>; doors: Doorkeeper[] }
 const caches = new WeakMap<Hasher, Caches>()
 const weigh = (fp: Fingerprint): number => fp.length
 
@@ -140,7 +144,7 @@ function cachesOf (hash: Hasher): Caches {
   if (found === undefined) {
     found = {
       kinds: [COOKIE, SCHEMED, OTHER].map((kind) => new Lru<string, Fingerprint>(MAX_CACHED[kind] as number, MAX_CACHED_BYTES[kind] as number, weigh)),
-      door: new Doorkeeper()
+      doors: [COOKIE, SCHEMED, OTHER].map((kind) => new Doorkeeper(DOOR_WINDOW[kind]))
     }
     caches.set(hash, found)
   }
@@ -200,12 +204,13 @@ export function cookiesOf (value: string, hash: Hasher): CookieFingerprint[] {
 export function fingerprint (key: string, value: string, hash: Hasher): Fingerprint {
   const valueHash = hash(value)
   const caches = cachesOf(hash)
-  const cache = kindOf(caches, key)
+  const kind = kindOf(key)
+  const cache = caches.kinds[kind] as Lru<string, Fingerprint>
   const cached = cache.get(valueHash)
   if (cached !== undefined) return cached
   const fp = build(key, value, valueHash, hash)
   fp.shape = sharedShape(fp.shape)
-  if (caches.door.seenBefore(valueHash)) cache.set(valueHash, fp)
+  if ((caches.doors[kind] as Doorkeeper).seenBefore(valueHash)) cache.set(valueHash, fp)
   return fp
 }
 
@@ -215,12 +220,12 @@ export function fingerprint (key: string, value: string, hash: Hasher): Fingerpr
  * objects and the memo's per-user work is reused (perArrived, src/capture/shape.ts).
  */
 export function keepFingerprint (key: string, fp: Fingerprint, hash: Hasher): void {
-  const cache = kindOf(cachesOf(hash), key)
+  const cache = cachesOf(hash).kinds[kindOf(key)] as Lru<string, Fingerprint>
   if (cache.get(fp.hash) === undefined) cache.set(fp.hash, fp)
 }
 
-function kindOf (caches: Caches, key: string): Lru<string, Fingerprint> {
-  return caches.kinds[key === 'cookie' ? COOKIE : SCHEMED_HEADERS.has(key) ? SCHEMED : OTHER] as Lru<string, Fingerprint>
+function kindOf (key: string): number {
+  return key === 'cookie' ? COOKIE : SCHEMED_HEADERS.has(key) ? SCHEMED : OTHER
 }
 
 /** The 64 possible value shapes, each one frozen object shared by every fingerprint that has it. */

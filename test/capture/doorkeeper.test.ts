@@ -36,9 +36,17 @@ t.test('any text: no throw, a plain answer', async (t) => {
   for (const odd of ['', 'zz', 'xyz!@#$%^&*', '\u0000\u0001']) t.type(door.seenBefore(odd), 'boolean')
 })
 
-t.test('a hash seen again after 100,000 others is let in (20,000 users with three values each come back later than that)', async (t) => {
+t.test('a hash seen again after 100,000 others is let in, with the default window (131,072)', async (t) => {
   const door = new Doorkeeper()
   t.equal(door.seenBefore(hexOf(-1)), false)
   for (let i = 0; i < 100_000; i++) door.seenBefore(hexOf(i))
   t.equal(door.seenBefore(hexOf(-1)), true)
+})
+
+t.test('a window of 4,096: a hash seen again after 10,000 others starts again', async (t) => {
+  const door = new Doorkeeper(4096)
+  t.equal(door.seenBefore(hexOf(-1)), false)
+  for (let i = 0; i < 10_000; i++) door.seenBefore(hexOf(i))
+  t.equal(door.seenBefore(hexOf(-1)), false)
+  t.equal(door.seenBefore(hexOf(-1)), true, 'and is let in on its next sighting')
 })
