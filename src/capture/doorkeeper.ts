@@ -14,7 +14,10 @@
 // one. With 20,000 users drawn at random, a user's next request comes after tens of thousands
 // of others: a window of 16,384 marks wiped every user's mark before they came back.
 
-/** At least 2^17 slots (16 KiB), and eight per mark of the window. */
+/**
+ * At least 2^17 slots (16 KiB), and eight per mark of the window, up to 2^20 (128 KiB: the slot
+ * is read from 5 hex digits), so a window of up to 131,072 marks fills one slot in eight at most.
+ */
 const MIN_SLOT_BITS = 17
 
 export class Doorkeeper {
