@@ -89,3 +89,19 @@ t.test('configured from env vars alone; SIGTERM exits 0', async (t) => {
   t.match(JSON.parse(exchangeLines[0] ?? '{}'), { level: 30, route: '/env', status: 200 })
   t.equal(await proc.stop('SIGTERM'), 0, 'exit 0 on SIGTERM')
 })
+
+t.test('the last log lines before SIGTERM reach stdout: the exchanges and the shutdown', async (t) => {
+  const up = await startEchoUpstream()
+  t.teardown(() => up.close())
+  const proc = await startServeProcess(['--upstream', up.url, '--listen', '127.0.0.1:0', '--admin', '127.0.0.1:0'])
+  const count = 40
+  for (let i = 0; i < count; i++) {
+    const res = await request(`${proc.trafficUrl}/last/${i}`, { headers: { authorization: `Bearer last-${i}` } })
+    await res.body.dump()
+  }
+  // Well within the logger's one-second flush: these lines are still queued when the signal comes.
+  t.equal(await proc.stop('SIGTERM'), 0, 'exit 0 on SIGTERM')
+  const exchanges = proc.lines.filter((l) => l.includes('"msg":"exchange"'))
+  t.equal(exchanges.length, count, 'one exchange line per request, none lost at exit')
+  t.ok(proc.lines.some((l) => l.includes('shutting down')), 'the shutdown line')
+})
