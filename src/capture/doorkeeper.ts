@@ -19,6 +19,9 @@
  * is read from 5 hex digits), so a window of up to 131,072 marks fills one slot in eight at most.
  */
 const MIN_SLOT_BITS = 17
+/** The slot is read from this many hex digits of the hash: 4 bits each, so at most 2^20 slots. */
+const SLOT_HEX_DIGITS = 5
+const MAX_SLOT_BITS = SLOT_HEX_DIGITS * 4
 
 export class Doorkeeper {
   private readonly slotBits: number
@@ -26,15 +29,15 @@ export class Doorkeeper {
   private marked = 0
 
   constructor (private readonly window = 1 << 17) {
-    this.slotBits = Math.min(20, Math.max(MIN_SLOT_BITS, Math.ceil(Math.log2(Math.max(1, window))) + 3))
+    this.slotBits = Math.min(MAX_SLOT_BITS, Math.max(MIN_SLOT_BITS, Math.ceil(Math.log2(Math.max(1, window))) + 3))
     this.marks = new Uint32Array((1 << this.slotBits) >>> 5)
   }
 
   /** True when `hexHash` was seen since the last wipe; otherwise marks it and says false. */
   seenBefore (hexHash: string): boolean {
-    // The first 5 hex digits (20 bits), cut to the slot bits: a keyed hash is uniform.
+    // The first hex digits, cut to the slot bits: a keyed hash is uniform.
     let slot = 0
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < SLOT_HEX_DIGITS; i++) {
       const c = hexHash.charCodeAt(i) | 32
       slot = (slot << 4) | (c <= 57 ? c - 48 : c - 87)
     }
