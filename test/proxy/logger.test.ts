@@ -8,13 +8,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ROOT } from '../helpers/cli.js'
 
+const LOGGER = join(ROOT, 'dist', 'src', 'proxy', 'logger.js')
 const LINES = 3600
 
 t.test('batched stdout lines arrive whole and in order, big and small, the last ones too', async (t) => {
-  const logger = join(ROOT, 'dist', 'src', 'proxy', 'logger.js')
   // Ends with 600 small lines (about 55 KB) still queued in the batcher when the process exits.
   const script = `
-    const { createLogger } = await import(${JSON.stringify(logger)})
+    const { createLogger } = await import(${JSON.stringify(LOGGER)})
     const log = createLogger('info')
     for (let i = 0; i < ${LINES}; i++) {
       const size = i < 3000 && i % 500 === 7 ? 20000 + i : i % 13
@@ -42,11 +42,10 @@ t.test('batched stdout lines arrive whole and in order, big and small, the last 
 })
 
 t.test('at exit, the queued lines are written before the exit handler returns, even with the thread pool busy', async (t) => {
-  const logger = join(ROOT, 'dist', 'src', 'proxy', 'logger.js')
   // stdout is a file, so the child can see with fstat what has been written. The thread pool's
   // only thread is busy (pbkdf2), so a write handed to it would still be waiting.
   const script = `
-    const { createLogger } = await import(${JSON.stringify(logger)})
+    const { createLogger } = await import(${JSON.stringify(LOGGER)})
     const { pbkdf2 } = await import('node:crypto')
     const { fstatSync } = await import('node:fs')
     const log = createLogger('info')
@@ -71,13 +70,12 @@ t.test('at exit, the queued lines are written before the exit handler returns, e
 })
 
 t.test('at exit, a non-blocking stdout pipe that is full is waited on: a slow reader still gets every line', async (t) => {
-  const logger = join(ROOT, 'dist', 'src', 'proxy', 'logger.js')
   // fd 1 made non-blocking (as a net.Socket on it does), and a reader taking 4 KiB every 20 ms:
   // the pipe is full when the last lines are written at exit, so write(2) answers EAGAIN.
   const script = `
     const { Socket } = await import('node:net')
     new Socket({ fd: 1, readable: false, writable: true })
-    const { createLogger } = await import(${JSON.stringify(logger)})
+    const { createLogger } = await import(${JSON.stringify(LOGGER)})
     const log = createLogger('info')
     for (let i = 0; i < 600; i++) {
       log.info({ i, pad: 'x'.repeat(200) }, 'line')
